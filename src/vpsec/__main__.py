@@ -1,0 +1,3 @@
+from vpsec.cli import main
+
+main()

@@ -1,0 +1,211 @@
+"""Use cases: one function per command, each returning the exit code."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from vpsec import __version__
+from vpsec.atomic import write_atomic
+from vpsec.errors import UsageError
+from vpsec.findings import Finding, RunResult, Severity
+from vpsec.load.config import find_root, load_config
+from vpsec.load.workspace import load_workspace
+
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What `validate` and `assess` were asked to do."""
+
+    path: Path = Path()
+    as_of: date | None = None
+    format: str = "text"
+    output: Path | None = None
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    site: str | None = None
+    statistics: bool = False
+    color: bool = False
+
+
+def parse_codes(text: str | None) -> list[str]:
+    """'TRF, DEP001' -> ['TRF', 'DEP001']."""
+    if not text:
+        return []
+    return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def parse_day(text: str | None, option: str = "--as-of") -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: {text!r} is not a date; write it YYYY-MM-DD") from None
+
+
+def _fail_level(fail_on: str) -> Severity | None:
+    if fail_on not in FAIL_LEVELS:
+        raise UsageError(f"--fail-on: choose one of {', '.join(FAIL_LEVELS)}")
+    return None if fail_on == "never" else Severity(fail_on)
+
+
+def _check_selectors(option: str, codes: list[str]) -> None:
+    from vpsec import selection
+
+    unknown = selection.unknown_selectors(codes)
+    if unknown:
+        raise UsageError(
+            f"{option}: {', '.join(unknown)} is not a rule code or prefix; `vpsec rules` lists them"
+        )
+
+
+def _display(root: Path) -> str:
+    try:
+        return root.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(root)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a command's output to a file (atomically) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text)
+
+
+def run_check(options: CheckOptions, command: str) -> RunResult:
+    """Load and validate the workspace, then (for assess) run the rules."""
+    from vpsec.render import FORMATS
+
+    if options.format not in FORMATS:
+        raise UsageError(f"--format: choose one of {', '.join(FORMATS)}")
+    _fail_level(options.fail_on)
+    as_of = options.as_of or date.today()
+    root = find_root(options.path)
+    config, findings, config_doc = load_config(root)
+    workspace, record_findings = load_workspace(root, config)
+    findings.extend(record_findings)
+    waived: tuple[object, ...] = ()
+    checked: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rules_used: list[str] = sorted({f.rule for f in findings})
+    if command == "assess":
+        from vpsec.engine import run_rules
+
+        select = options.select if options.select is not None else list(config.rules.select)
+        select = select + options.extend_select
+        ignore = list(config.rules.ignore) + options.ignore
+        _check_selectors("--select", options.select or [])
+        _check_selectors("--extend-select", options.extend_select)
+        _check_selectors("--ignore", options.ignore)
+        assessment = run_rules(workspace, as_of, select, ignore, config_doc)
+        findings.extend(assessment.findings)
+        waived = assessment.waived
+        checked = assessment.checked
+        from vpsec import selection
+
+        rules_used = sorted(
+            {*(f.rule for f in findings), *selection.selected_codes(select, ignore)}
+        )
+    from vpsec import catalogue
+
+    shown = sorted(findings, key=Finding.sort_key)
+    if options.site is not None:
+        if options.site not in workspace.by_id:
+            raise UsageError(f"--site: no site with id {options.site!r} in the workspace")
+        shown = [f for f in shown if options.site in f.sites]
+        waived = tuple(w for w in waived if options.site in w.finding.sites)  # type: ignore[attr-defined]
+    return RunResult(
+        command=command,
+        version=__version__,
+        as_of=as_of,
+        workspace=_display(root),
+        records=len(workspace.records) + _invalid_records(findings),
+        findings=tuple(shown),
+        waived=tuple(waived),  # type: ignore[arg-type]
+        rules=tuple(catalogue.rule(code) for code in rules_used),
+        checked=checked,
+    )
+
+
+def _invalid_records(findings: list[Finding]) -> int:
+    """Records that were read but left out for failing validation."""
+    return len(
+        {(f.path, f.record) for f in findings if f.rule in ("V002", "V003", "V004") and f.record}
+    )
+
+
+def check(options: CheckOptions, command: str) -> int:
+    """`vpsec validate` / `vpsec assess`: run, render, write, and say how it went."""
+    from vpsec.render import RenderOptions, renderer
+
+    result = run_check(options, command)
+    render = renderer(options.format)
+    render_options = RenderOptions(
+        color=options.color and options.output is None, statistics=options.statistics
+    )
+    emit(render(result, render_options), options.output)
+    level = _fail_level(options.fail_on)
+    return 1 if result.at_or_above(level) else 0
+
+
+def with_findings(result: RunResult, findings: list[Finding]) -> RunResult:
+    return replace(result, findings=tuple(findings))
+
+
+def init(directory: Path, organisation: str, example: bool) -> int:
+    """`vpsec init`: create a workspace and say what was written."""
+    from vpsec.scaffold import init_workspace
+
+    written = init_workspace(directory, organisation, example)
+    sys.stdout.write(f"Created a vpsec workspace in {directory} ({len(written)} files).\n")
+    sys.stdout.write("Next: `vpsec new site` to add your first record, then `vpsec assess`.\n")
+    return 0
+
+
+def new(start: Path, kind: str, record_id: str | None, site: str | None) -> int:
+    """`vpsec new KIND`: write a record from its template and print its path."""
+    from vpsec.scaffold import new_record
+
+    root = find_root(start)
+    path = new_record(root, kind, record_id, site)
+    sys.stdout.write(f"{_display(path)}\n")
+    return 0
+
+
+def schema(kind: str | None, output: Path | None) -> int:
+    """`vpsec schema`: print one schema, or write them all into a folder."""
+    from vpsec.scaffold import write_schemas
+    from vpsec.schemas import schema_names, schema_text
+
+    names = schema_names()
+    if kind is not None and kind.lower() not in names:
+        raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(names)}")
+    if output is not None:
+        if kind is None:
+            written = write_schemas(output, overwrite=True)
+        else:
+            output.mkdir(parents=True, exist_ok=True)
+            target = output / f"{kind.lower()}.json"
+            write_atomic(target, schema_text(kind.lower()))
+            written = [target]
+        for path in written:
+            sys.stdout.write(f"{path}\n")
+        return 0
+    if kind is None:
+        import json
+
+        from vpsec.schemas import schema_for
+
+        emit(json.dumps({n: schema_for(n) for n in names}, indent=2) + "\n", None)
+    else:
+        emit(schema_text(kind.lower()), None)
+    return 0

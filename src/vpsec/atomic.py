@@ -1,0 +1,50 @@
+"""Writing files so that a reader sees the old content or the new, never half of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from vpsec.errors import OutputError
+
+
+def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> None:
+    """Write data to path through a temporary file, fsync and rename.
+
+    With overwrite=False an existing file is refused (OutputError), and the
+    final step uses a hard link, so two writers racing for one name cannot
+    both win.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name for the output")
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path}: already exists; vpsec never overwrites it")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write here ({error.strerror or error})") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise OutputError(f"{path}: already exists; vpsec never overwrites it") from None
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
+    finally:
+        # On success with overwrite the temp name is gone already; otherwise clean up.
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()

@@ -1,0 +1,136 @@
+"""`vpsec validate`, `vpsec assess` and `vpsec rules`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vpsec import app as use_cases
+from vpsec.cli.state import STATE
+
+PathArg = Annotated[
+    Path | None,
+    typer.Argument(help="The workspace folder (default: found from the current folder)."),
+]
+Workspace = Annotated[Path | None, typer.Option("--workspace", "-w", help="The workspace folder.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Date all rules compare with (YYYY-MM-DD; default today)."),
+]
+Format = Annotated[
+    str,
+    typer.Option("--format", "-f", help="text, json, sarif, junit, github, gitlab or markdown."),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+Select = Annotated[
+    str | None, typer.Option("--select", help="Codes or prefixes to run (replaces rules.select).")
+]
+ExtendSelect = Annotated[
+    str | None, typer.Option("--extend-select", help="Codes or prefixes added to rules.select.")
+]
+Ignore = Annotated[
+    str | None, typer.Option("--ignore", help="Codes or prefixes added to rules.ignore.")
+]
+FailOn = Annotated[str, typer.Option("--fail-on", help="error, warning, info or never.")]
+Site = Annotated[
+    str | None, typer.Option("--site", help="Only findings about this site and its records.")
+]
+Statistics = Annotated[
+    bool, typer.Option("--statistics", help="Counts per rule instead of the list.")
+]
+
+
+def _options(
+    path: Path | None,
+    workspace: Path | None,
+    as_of: str | None,
+    format: str,
+    output: Path | None,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    fail_on: str,
+    site: str | None,
+    statistics: bool,
+) -> use_cases.CheckOptions:
+    return use_cases.CheckOptions(
+        path=path or workspace or Path.cwd(),
+        as_of=use_cases.parse_day(as_of),
+        format=format,
+        output=output,
+        select=use_cases.parse_codes(select) if select is not None else None,
+        extend_select=use_cases.parse_codes(extend_select),
+        ignore=use_cases.parse_codes(ignore),
+        fail_on=fail_on,
+        site=site,
+        statistics=statistics,
+        color=STATE.color,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def validate(
+        path: PathArg = None,
+        workspace: Workspace = None,
+        as_of: AsOf = None,
+        format: Format = "text",
+        output: Output = None,
+        fail_on: FailOn = "error",
+        site: Site = None,
+        statistics: Statistics = False,
+    ) -> None:
+        """Check the records against the format: schemas, ids and references (V codes)."""
+        options = _options(
+            path, workspace, as_of, format, output, None, None, None, fail_on, site, statistics
+        )
+        raise typer.Exit(use_cases.check(options, "validate"))
+
+    @app.command()
+    def assess(
+        path: PathArg = None,
+        workspace: Workspace = None,
+        as_of: AsOf = None,
+        format: Format = "text",
+        output: Output = None,
+        select: Select = None,
+        extend_select: ExtendSelect = None,
+        ignore: Ignore = None,
+        fail_on: FailOn = "error",
+        site: Site = None,
+        statistics: Statistics = False,
+    ) -> None:
+        """Validate, then check every selected good-practice rule."""
+        options = _options(
+            path,
+            workspace,
+            as_of,
+            format,
+            output,
+            select,
+            extend_select,
+            ignore,
+            fail_on,
+            site,
+            statistics,
+        )
+        raise typer.Exit(use_cases.check(options, "assess"))
+
+    @app.command()
+    def rules(
+        code: Annotated[str | None, typer.Argument(help="A rule code to explain.")] = None,
+    ) -> None:
+        """List the rule catalogue, or explain one rule."""
+        from vpsec.rules_doc import explain_rule, rules_table
+
+        text = (
+            explain_rule(code.upper(), color=STATE.color)
+            if code
+            else rules_table(color=STATE.color)
+        )
+        use_cases.emit(text, None)

@@ -1,0 +1,151 @@
+"""Run the selected rules over a workspace: severities, waivers, sorting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from vpsec import catalogue, selection
+from vpsec.findings import Finding, Severity, WaivedFinding
+from vpsec.load.discover import WORKSPACE_FILE
+from vpsec.load.workspace import Workspace
+from vpsec.load.yamlread import RawDocument
+from vpsec.models.config import Waiver
+from vpsec.rules.registry import Context, Hit, check_for
+
+WAIVER_RULES = ("WVR001", "WVR002")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The outcome of the rules: findings shown, findings waived, what was checked."""
+
+    findings: tuple[Finding, ...]
+    waived: tuple[WaivedFinding, ...]
+    checked: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _finding(code: str, hit: Hit, severity: Severity) -> Finding:
+    info = catalogue.rule(code)
+    record = hit.record
+    if record is None:
+        return Finding(
+            rule=code,
+            severity=severity,
+            title=info.title,
+            message=hit.message,
+            path=WORKSPACE_FILE,
+            sources=info.sources,
+            field=hit.field,
+        )
+    line, column = record.position(hit.field) if hit.field else (record.doc.line, record.doc.column)
+    sites = record.model.site_ids()
+    return Finding(
+        rule=code,
+        severity=severity,
+        title=info.title,
+        message=hit.message,
+        path=record.path,
+        line=line,
+        column=column,
+        record=record.id,
+        kind=record.kind,
+        site=sites[0] if sites else None,
+        sources=info.sources,
+        field=hit.field,
+        sites=sites,
+    )
+
+
+def _waiver_finding(
+    code: str, waiver: Waiver, index: int, message: str, severity: Severity, config_doc: RawDocument
+) -> Finding:
+    info = catalogue.rule(code)
+    line, column = config_doc.position(("waivers", index))
+    return Finding(
+        rule=code,
+        severity=severity,
+        title=info.title,
+        message=message,
+        path=WORKSPACE_FILE,
+        line=line,
+        column=column,
+        record=waiver.record,
+        sources=info.sources,
+        field=f"waivers.{waiver.rule}.{waiver.record}",
+    )
+
+
+def settings_for(workspace: Workspace) -> dict[str, float]:
+    """The defaults of every setting, overridden by vpsec.yaml's rules.settings."""
+    values = dict(catalogue.settings_defaults())
+    values.update({k: v for k, v in workspace.config.rules.settings.items() if k in values})
+    return values
+
+
+def run_rules(
+    workspace: Workspace,
+    as_of: date,
+    select: list[str],
+    ignore: list[str],
+    config_doc: RawDocument,
+) -> Assessment:
+    """Every selected rule over the workspace, with severities and waivers applied."""
+    overrides = workspace.config.rules.severity
+    context = Context(workspace, as_of, settings_for(workspace))
+    codes = selection.selected_codes(select, ignore)
+    raw: list[Finding] = []
+    checked: list[tuple[str, tuple[str, ...]]] = []
+    kinds_by_code = {info.code: info.applies_to for info in catalogue.all_rules()}
+    for code in codes:
+        if code in WAIVER_RULES:
+            continue
+        severity = Severity(overrides.get(code, catalogue.rule(code).severity))
+        raw.extend(_finding(code, hit, severity) for hit in check_for(code)(context))
+        applies_to = kinds_by_code[code]
+        checked.append((code, tuple(r.id for r in workspace.of_kind(applies_to))))
+
+    shown = list(raw)
+    waived: list[WaivedFinding] = []
+    for index, waiver in enumerate(workspace.config.waivers):
+        if waiver.expires < as_of:
+            if "WVR001" in codes:
+                shown.append(
+                    _waiver_finding(
+                        "WVR001",
+                        waiver,
+                        index,
+                        f"the waiver of {waiver.rule} on {waiver.record} expired on "
+                        f"{waiver.expires.isoformat()}; its finding is shown again. Fix the "
+                        "problem or renew the waiver with a new approval",
+                        Severity(overrides.get("WVR001", catalogue.rule("WVR001").severity)),
+                        config_doc,
+                    )
+                )
+            continue
+        if waiver.rule not in codes:
+            # The rule did not run, so the waiver can be neither applied nor called stale.
+            continue
+        matched = [f for f in shown if f.rule == waiver.rule and f.record == waiver.record]
+        if not matched and "WVR002" in codes:
+            shown.append(
+                _waiver_finding(
+                    "WVR002",
+                    waiver,
+                    index,
+                    f"the waiver of {waiver.rule} on {waiver.record} matches no finding "
+                    "(the problem was fixed or the record is gone); remove it from vpsec.yaml",
+                    Severity(overrides.get("WVR002", catalogue.rule("WVR002").severity)),
+                    config_doc,
+                )
+            )
+        for finding in matched:
+            shown.remove(finding)
+            waived.append(WaivedFinding(finding, waiver.reason, waiver.approved_by, waiver.expires))
+    shown.sort(key=Finding.sort_key)
+    waived.sort(key=lambda w: w.finding.sort_key())
+    return Assessment(tuple(shown), tuple(waived), tuple(checked))
+
+
+def with_severity(finding: Finding, severity: Severity) -> Finding:
+    return replace(finding, severity=severity)

@@ -1,0 +1,1 @@
+"""Reading a workspace: files, YAML with positions, records and their index."""

@@ -1,0 +1,334 @@
+"""Records read from a workspace, validated, and indexed by id, kind and site."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from vpsec import catalogue
+from vpsec.findings import Finding
+from vpsec.load.discover import SourceFile, discover
+from vpsec.load.messages import describe, field_path, suggest
+from vpsec.load.yamlread import Path_, Position, RawDocument, YamlProblem, decode, parse_documents
+from vpsec.models import API_VERSION, KINDS, Record
+from vpsec.models.config import WorkspaceConfig
+
+
+def validation_finding(
+    code: str,
+    message: str,
+    path: str,
+    position: tuple[int | None, int | None] = (None, None),
+    *,
+    record: str | None = None,
+    kind: str | None = None,
+    sites: tuple[str, ...] = (),
+    field_name: str | None = None,
+) -> Finding:
+    """A V-code finding, titled from the catalogue."""
+    info = catalogue.rule(code)
+    return Finding(
+        rule=code,
+        severity=info.severity,
+        title=info.title,
+        message=message,
+        path=path,
+        line=position[0],
+        column=position[1],
+        record=record,
+        kind=kind,
+        site=sites[0] if sites else None,
+        sources=info.sources,
+        field=field_name,
+        sites=sites,
+    )
+
+
+@dataclass(slots=True)
+class LoadedRecord:
+    """A valid record with the file and positions it came from."""
+
+    model: Record
+    path: str
+    doc: RawDocument
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def kind(self) -> str:
+        return self.model.KIND
+
+    def position(self, *field_names: str | int) -> Position:
+        """Line and column of a field (dotted names allowed), or of its nearest ancestor."""
+        loc: list[str | int] = []
+        for name in field_names:
+            loc.extend(name.split(".") if isinstance(name, str) else [name])
+        return self.doc.position(tuple(loc))
+
+
+@dataclass(slots=True)
+class Workspace:
+    """The valid records of a workspace, indexed once for every rule to use."""
+
+    root: Path
+    config: WorkspaceConfig
+    records: list[LoadedRecord] = field(default_factory=list)
+    by_id: dict[str, LoadedRecord] = field(default_factory=dict)
+    _by_kind: dict[str, list[LoadedRecord]] = field(default_factory=lambda: defaultdict(list))
+    _by_site: dict[tuple[str, str], list[LoadedRecord]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, record: LoadedRecord) -> None:
+        self.records.append(record)
+        self.by_id[record.id] = record
+        self._by_kind[record.kind].append(record)
+        for site in record.model.site_ids():
+            self._by_site[(site, record.kind)].append(record)
+
+    def of_kind(self, kind: str) -> list[LoadedRecord]:
+        """Records of one kind, in file order."""
+        return self._by_kind.get(kind, [])
+
+    def at_site(self, site: str, kind: str) -> list[LoadedRecord]:
+        """Records of one kind that belong to a site, in file order."""
+        return self._by_site.get((site, kind), [])
+
+
+@dataclass(slots=True)
+class _Candidate:
+    doc: RawDocument
+    path: str
+    kind: str
+    id: str
+    model: Record | None
+
+
+def read_file(source: SourceFile, max_bytes: int) -> list[RawDocument]:
+    """The documents of one file. Raises YamlProblem for anything unreadable."""
+    try:
+        size = source.path.stat().st_size
+        if size > max_bytes:
+            raise YamlProblem(
+                f"the file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:g} MB "
+                "limit (limits.max_file_mb in vpsec.yaml); split it into smaller files"
+            )
+        data = source.path.read_bytes()
+    except FileNotFoundError:
+        raise YamlProblem("the file disappeared while it was being read") from None
+    except PermissionError:
+        raise YamlProblem("the file cannot be read: permission denied") from None
+    except IsADirectoryError:
+        raise YamlProblem("expected a file but found a folder") from None
+    except OSError as error:
+        raise YamlProblem(f"the file cannot be read: {error.strerror or error}") from None
+    return parse_documents(decode(data))
+
+
+def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
+    """(kind, id) of a document, or the V005 finding that says why it has none."""
+    where = (doc.line, doc.column)
+    value = doc.value
+    if not isinstance(value, dict):
+        shape = "a list" if isinstance(value, list) else "a single value"
+        return validation_finding(
+            "V005",
+            f"the document is {shape}, not a record: a record is a mapping with "
+            "`apiVersion`, `kind` and `id`",
+            path,
+            where,
+        )
+    missing = [name for name in ("apiVersion", "kind", "id") if value.get(name) in (None, "")]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        return validation_finding(
+            "V005",
+            f"the record lacks {names}; every record needs apiVersion, kind and id",
+            path,
+            where,
+        )
+    record_id = value["id"]
+    version = value["apiVersion"]
+    if version != API_VERSION:
+        return validation_finding(
+            "V005",
+            f"unknown apiVersion `{version}`; this vpsec reads `{API_VERSION}`",
+            path,
+            doc.position(("apiVersion",)),
+            record=str(record_id),
+        )
+    kind = value["kind"]
+    if kind not in KINDS:
+        hint = suggest(str(kind), list(KINDS))
+        return validation_finding(
+            "V005",
+            f"unknown kind `{kind}`{hint} (kinds: {', '.join(KINDS)})",
+            path,
+            doc.position(("kind",)),
+            record=str(record_id),
+        )
+    return kind, str(record_id)
+
+
+def _record_sites(value: dict[str, Any]) -> tuple[str, ...]:
+    if value.get("kind") == "Site":
+        return (str(value.get("id")),)
+    site = value.get("site")
+    if isinstance(site, str):
+        return (site,)
+    sites = value.get("sites")
+    if isinstance(sites, list):
+        return tuple(s for s in sites if isinstance(s, str))
+    return ()
+
+
+def _validate(doc: RawDocument, path: str, kind: str, record_id: str) -> Record | list[Finding]:
+    model_class = KINDS[kind]
+    try:
+        return model_class.model_validate(doc.value)
+    except ValidationError as error:
+        sites = _record_sites(doc.value)
+        out = []
+        for detail in error.errors(include_url=False):
+            loc, message = describe(detail, model_class)
+            out.append(
+                validation_finding(
+                    "V002",
+                    f"{kind} {record_id}: {message}",
+                    path,
+                    doc.position(loc),
+                    record=record_id,
+                    kind=kind,
+                    sites=sites,
+                    field_name=field_path(loc),
+                )
+            )
+        return out
+
+
+def _values_at(model: Record, spec_path: tuple[str, ...]) -> Any:
+    value: Any = model
+    for name in spec_path:
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def _reference_findings(candidate: _Candidate, known: dict[str, _Candidate]) -> Iterator[Finding]:
+    model = candidate.model
+    assert model is not None
+    for spec in model.REFERENCES:
+        value = _values_at(model, spec.path)
+        if value is None:
+            continue
+        targets: Iterable[tuple[Path_, str]] = (
+            [((*spec.path, index), item) for index, item in enumerate(value)]
+            if spec.many
+            else [(spec.path, value)]
+        )
+        for loc, target in targets:
+            where = candidate.doc.position(loc)
+            name = field_path(loc)
+            found = known.get(target)
+            if found is None:
+                hint = suggest(target, list(known))
+                message = f"`{name}` names `{target}`, but no record has that id{hint}"
+            elif spec.kinds is not None and found.kind not in spec.kinds:
+                wanted = " or ".join(spec.kinds)
+                message = (
+                    f"`{name}` must name a {wanted}, but `{target}` is a {found.kind} "
+                    f"({found.path}:{found.doc.line})"
+                )
+            else:
+                continue
+            yield validation_finding(
+                "V004",
+                f"{candidate.kind} {candidate.id}: {message}",
+                candidate.path,
+                where,
+                record=candidate.id,
+                kind=candidate.kind,
+                sites=model.site_ids(),
+                field_name=name,
+            )
+
+
+def build_workspace(
+    root: Path,
+    config: WorkspaceConfig,
+    documents: Iterable[tuple[str, list[RawDocument] | YamlProblem]],
+) -> tuple[Workspace, list[Finding]]:
+    """Validate parsed documents (in file order) into a Workspace and V001-V005 findings."""
+    findings: list[Finding] = []
+    known: dict[str, _Candidate] = {}
+    candidates: list[_Candidate] = []
+    for path, parsed in documents:
+        if isinstance(parsed, YamlProblem):
+            findings.append(
+                validation_finding("V001", parsed.message, path, (parsed.line, parsed.column))
+            )
+            continue
+        for doc in parsed:
+            envelope = _envelope(doc, path)
+            if isinstance(envelope, Finding):
+                findings.append(envelope)
+                continue
+            kind, record_id = envelope
+            first = known.get(record_id)
+            if first is not None:
+                findings.append(
+                    validation_finding(
+                        "V003",
+                        f"id `{record_id}` is already used by the {first.kind} in "
+                        f"{first.path}:{first.doc.line}; ids must be unique in the workspace",
+                        path,
+                        doc.position(("id",)),
+                        record=record_id,
+                        kind=kind,
+                        field_name="id",
+                    )
+                )
+                continue
+            validated = _validate(doc, path, kind, record_id)
+            model = validated if isinstance(validated, Record) else None
+            if not isinstance(validated, Record):
+                findings.extend(validated)
+            candidate = _Candidate(doc, path, kind, record_id, model)
+            known[record_id] = candidate
+            candidates.append(candidate)
+
+    workspace = Workspace(root=root, config=config)
+    for candidate in candidates:
+        if candidate.model is None:
+            continue
+        broken = list(_reference_findings(candidate, known))
+        if broken:
+            findings.extend(broken)
+            continue
+        workspace.add(LoadedRecord(candidate.model, candidate.path, candidate.doc))
+    return workspace, findings
+
+
+def load_workspace(root: Path, config: WorkspaceConfig) -> tuple[Workspace, list[Finding]]:
+    """Discover, read and validate every record file under root."""
+    sources, skipped = discover(root, config.exclude)
+    max_bytes = int(config.limits.max_file_mb * 1_000_000)
+    findings = [validation_finding("V001", skip.reason, skip.rel) for skip in skipped]
+
+    def parsed() -> Iterator[tuple[str, list[RawDocument] | YamlProblem]]:
+        for source in sources:
+            try:
+                yield source.rel, read_file(source, max_bytes)
+            except YamlProblem as problem:
+                yield source.rel, problem
+
+    workspace, more = build_workspace(root, config, parsed())
+    return workspace, findings + more

@@ -1,0 +1,209 @@
+"""YAML 1.2 to plain Python values, keeping the line and column of every key and item.
+
+Nodes are composed by the C-backed parser and turned into values here rather
+than by a constructor: that keeps positions without the cost of round-trip
+objects, keeps dates as text (so a wrong date is a schema error at its own
+line), refuses duplicate keys, and counts nodes with aliases expanded so that
+an alias bomb stops early instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
+
+MAX_NODES = 250_000
+MAX_DEPTH = 64
+_CORE = "tag:yaml.org,2002:"
+
+
+class YamlProblem(Exception):
+    """The text cannot be read as records; line and column are 1-based."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One YAML document: its value and where each key and item was written."""
+
+    index: int
+    value: Any
+    line: int
+    column: int
+    positions: dict[Path_, Position] = field(default_factory=dict)
+
+    def position(self, path: Path_) -> Position:
+        """Where path was written, or its nearest written ancestor, or the document."""
+        for end in range(len(path), 0, -1):
+            found = self.positions.get(path[:end])
+            if found is not None:
+                return found
+        return (self.line, self.column)
+
+
+def _tag(node: Node) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag))
+
+
+def _mark(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _int(text: str) -> int:
+    raw = text.replace("_", "")
+    sign = -1 if raw.startswith("-") else 1
+    digits = raw.lstrip("+-")
+    if digits.startswith(("0o", "0O")):
+        return sign * int(digits[2:], 8)
+    if digits.startswith(("0x", "0X")):
+        return sign * int(digits[2:], 16)
+    return sign * int(digits, 10)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower().replace("_", "")
+    if lowered in (".inf", "+.inf"):
+        return math.inf
+    if lowered == "-.inf":
+        return -math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(lowered)
+
+
+class _Builder:
+    """Turns one composed document into values and positions."""
+
+    def __init__(self, positions: dict[Path_, Position], max_nodes: int) -> None:
+        self.positions = positions
+        self.budget = max_nodes
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            line, column = _mark(node)
+            raise YamlProblem(
+                "the document expands to too many values (aliases used to blow up its size?)",
+                line,
+                column,
+            )
+        if depth > MAX_DEPTH:
+            line, column = _mark(node)
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                child_path = (*path, index)
+                self.positions[child_path] = _mark(child)
+                items.append(self.build(child, child_path, depth + 1))
+            return items
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        line, column = _mark(node)
+        raise YamlProblem("unsupported YAML node", line, column)
+
+    def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                line, column = _mark(key_node)
+                raise YamlProblem("a mapping key must be a plain name", line, column)
+            if _tag(key_node) == _CORE + "merge":
+                line, column = _mark(key_node)
+                raise YamlProblem("merge keys (<<) are not supported in records", line, column)
+            key = str(key_node.value)
+            key_path = (*path, key)
+            if key in out:
+                line, column = _mark(key_node)
+                first_line, _ = self.positions[key_path]
+                raise YamlProblem(
+                    f"duplicate key `{key}` (first written on line {first_line}); keep one of them",
+                    line,
+                    column,
+                )
+            self.positions[key_path] = _mark(key_node)
+            out[key] = self.build(value_node, key_path, depth + 1)
+        return out
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = _tag(node)
+        text = node.value
+        if tag in (_CORE + "str", _CORE + "timestamp"):
+            return text
+        if tag == _CORE + "null":
+            return None
+        if tag == _CORE + "bool":
+            return text.lower() == "true"
+        if tag == _CORE + "int":
+            return _int(text)
+        if tag == _CORE + "float":
+            return _float(text)
+        line, column = _mark(node)
+        raise YamlProblem(f"unsupported YAML tag {tag}", line, column)
+
+
+def _describe(error: MarkedYAMLError, text: str, line: int | None, column: int | None) -> str:
+    problem = error.problem or "invalid YAML"
+    if line is not None and column is not None:
+        lines = text.splitlines()
+        # The C scanner does not name the offending character; a tab is by far
+        # the most common one, and it deserves a message that says so.
+        if line <= len(lines) and "\t" in lines[line - 1][: column + 1]:
+            return "a tab character is used where YAML allows only spaces; indent with spaces"
+    if error.context:
+        return f"YAML syntax error: {problem} ({error.context})"
+    return f"YAML syntax error: {problem}"
+
+
+def parse_documents(text: str, max_nodes: int = MAX_NODES) -> list[RawDocument]:
+    """Every non-empty document of text, with positions. Raises YamlProblem."""
+    documents: list[RawDocument] = []
+    budget = max_nodes
+    try:
+        for index, node in enumerate(YAML(typ="safe").compose_all(text)):
+            if node is None:
+                continue
+            positions: dict[Path_, Position] = {}
+            builder = _Builder(positions, budget)
+            value = builder.build(node, (), 0)
+            budget = builder.budget
+            if value is None:
+                continue
+            line, column = _mark(node)
+            documents.append(RawDocument(index, value, line, column, positions))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        raise YamlProblem(_describe(error, text, line, column), line, column) from None
+    except YAMLError as error:
+        raise YamlProblem(f"YAML error: {error}") from None
+    except RecursionError:
+        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
+    return documents
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text; only UTF-8 (a BOM is allowed). Raises YamlProblem at the bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise YamlProblem("the file is not UTF-8 text; save it as UTF-8", line, column) from None

@@ -1,0 +1,40 @@
+"""RiskAssessment: the threat and impact analysis for a site."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from vpsec.models.common import Day, Record, Ref, RefSpec, Text
+
+Topic = Literal[
+    "conflict_analysis",
+    "human_rights",
+    "ihl",
+    "security_threats",
+    "impact",
+    "armed_groups",
+    "criminality",
+    "public_security_resources",
+    "gender",
+    "equipment_transfers",
+]
+
+
+class RiskAssessment(Record):
+    KIND = "RiskAssessment"
+    REFERENCES = (
+        RefSpec(("site",), ("Site",)),
+        RefSpec(("consultations",), ("Consultation",), many=True),
+    )
+
+    kind: Literal["RiskAssessment"]
+    site: Ref
+    date: Day
+    next_review: Day | None = None
+    covers: list[Topic] = Field(min_length=1)
+    joint_with_public_security: bool | None = None
+    consultations: list[Ref] | None = None
+    threat_level: Literal["low", "medium", "high", "critical"] | None = None
+    summary: Text | None = None

@@ -1,0 +1,44 @@
+"""The `vpsec.yaml` workspace file."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from vpsec.models.common import Day, Part, RecordId, RequiredText, Text
+
+DEFAULT_MAX_FILE_MB = 5.0
+
+
+class RulesConfig(Part):
+    select: list[Text] = ["ALL"]
+    ignore: list[Text] = []
+    severity: dict[str, Literal["error", "warning", "info"]] = {}
+    settings: dict[str, int | float] = {}
+
+
+class Waiver(Part):
+    rule: RequiredText
+    record: RecordId
+    reason: RequiredText
+    approved_by: RequiredText
+    expires: Day
+
+
+class Limits(Part):
+    max_file_mb: float = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
+
+
+class WorkspaceConfig(BaseModel):
+    """What `vpsec.yaml` holds: the organisation, what to read, rules and waivers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
+    kind: Literal["Workspace"]
+    organisation: RequiredText
+    exclude: list[Text] = ["reports/"]
+    rules: RulesConfig = RulesConfig()
+    waivers: list[Waiver] = []
+    limits: Limits = Limits()

@@ -1,0 +1,31 @@
+"""Incident: use of force, an allegation or another security event."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from vpsec.models.common import Day, Part, Record, Ref, RefSpec, Text
+
+
+class RaisedWithAuthorities(Part):
+    date: Day | None = None
+    level: Literal["national", "regional", "local"] | None = None
+
+
+class Incident(Record):
+    KIND = "Incident"
+    REFERENCES = (
+        RefSpec(("site",), ("Site",)),
+        RefSpec(("deployment",), ("Deployment",)),
+    )
+
+    kind: Literal["Incident"]
+    site: Ref
+    date: Day
+    type: Literal["use_of_force", "human_rights_allegation", "threat", "theft", "protest", "other"]
+    involved: Literal["public_security", "private_security", "community", "unknown"]
+    deployment: Ref | None = None
+    excessive_force: bool | None = None
+    raised_with_authorities: RaisedWithAuthorities | None = None
+    status: Literal["open", "investigating", "closed"]
+    remediation: Text | None = None

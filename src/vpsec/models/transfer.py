@@ -1,0 +1,87 @@
+"""Transfer: one entry of the Record of Transfer Register (MIGA: II-19)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from vpsec.models.common import (
+    Currency,
+    Day,
+    Part,
+    Record,
+    Ref,
+    RefSpec,
+    RequiredText,
+    Text,
+)
+
+
+class Recipient(Part):
+    authority: Literal["national", "regional", "local", "individuals"]
+    unit: RequiredText
+    representative: Text | None = None
+
+
+class Money(Part):
+    amount: float = Field(ge=0)
+    currency: Currency
+
+
+class Item(Part):
+    description: RequiredText
+    quantity: int = Field(ge=1)
+    value: Money | None = None
+
+
+class Conditions(Part):
+    human_rights: bool | None = None
+    use_of_force: bool | None = None
+
+
+class Receipt(Part):
+    signed: bool | None = None
+    signed_by: Text | None = None
+    date: Day | None = None
+    document: Text | None = None
+
+
+class Custody(Part):
+    secured_at_site: bool | None = None
+    release_procedure: bool | None = None
+
+
+class Transfer(Record):
+    KIND = "Transfer"
+    REFERENCES = (
+        RefSpec(("site",), ("Site",)),
+        RefSpec(("risk_assessment",), ("RiskAssessment",)),
+        RefSpec(("deployment",), ("Deployment",)),
+    )
+
+    kind: Literal["Transfer"]
+    site: Ref
+    date: Day
+    type: Literal["equipment", "in_kind", "services", "payment", "per_diem"]
+    recipient: Recipient
+    items: list[Item] = Field(min_length=1)
+    purpose: RequiredText
+    lethal: bool = False
+    conditions: Conditions | None = None
+    risk_assessment: Ref | None = None
+    receipt: Receipt | None = None
+    custody: Custody | None = None
+    monitoring: Text | None = None
+    published: bool | None = None
+    deployment: Ref | None = None
+
+    def summary(self) -> str:
+        """A short description of what was given, for messages ("12 handheld radios")."""
+        parts = [
+            f"{item.quantity} {item.description}" if item.quantity != 1 else item.description
+            for item in self.items[:2]
+        ]
+        if len(self.items) > 2:
+            parts.append(f"{len(self.items) - 2} more item(s)")
+        return ", ".join(parts)

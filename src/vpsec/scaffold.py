@@ -1,0 +1,240 @@
+"""`vpsec init` and `vpsec new`: new workspaces and new records, never overwriting."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from vpsec.atomic import write_atomic
+from vpsec.errors import OutputError, UsageError, WorkspaceNotFound
+from vpsec.load.discover import WORKSPACE_FILE
+from vpsec.models import KINDS
+from vpsec.resources import data_dir
+from vpsec.schemas import schema_names, schema_text
+
+FOLDERS = {
+    "Site": "sites",
+    "Deployment": "deployments",
+    "Transfer": "transfers",
+    "Meeting": "meetings",
+    "RiskAssessment": "assessments",
+    "Agreement": "agreements",
+    "Incident": "incidents",
+    "Consultation": "consultations",
+    "Decision": "decisions",
+}
+ID_PREFIX = {
+    "Site": "site",
+    "Deployment": "dep",
+    "Transfer": "trf",
+    "Meeting": "mtg",
+    "RiskAssessment": "ra",
+    "Agreement": "agr",
+    "Incident": "inc",
+    "Consultation": "con",
+    "Decision": "dec",
+}
+
+WORKSPACE_TEMPLATE = """\
+# yaml-language-server: $schema=schemas/workspace.json
+apiVersion: vpsec/v1
+kind: Workspace
+organisation: {organisation}
+exclude: [reports/]
+rules:
+  select: [ALL]          # rule codes or prefixes, as in ruff
+  ignore: []
+  severity: {{}}           # e.g. {{DEP004: info}}
+  settings:
+    risk_assessment_max_age_days: 365
+    contact_max_gap_days: 180
+waivers: []              # accepted findings: rule, record, reason, approved_by, expires
+"""
+
+GITIGNORE = ".vpsec/\nreports/\n"
+
+# Every required field, with a comment saying what goes there.
+RECORD_BODIES = {
+    "Site": """\
+name: TODO name of the operation
+country: TODO            # ISO 3166-1 alpha-2, e.g. CD, PE, ZM
+context:
+  conflict_affected: false
+  armed_conflict: false
+grievance_mechanism:
+  in_place: false
+""",
+    "Deployment": """\
+site: {site}
+force:
+  agency: TODO           # e.g. National Police
+  type: police           # police | gendarmerie | military | other
+headcount: 0
+armed: true
+role: emergency_reserve  # emergency_reserve | guard_duty | convoy_protection | patrol | other
+start: {today}
+end:                     # expected withdrawal date
+agreement:               # id of the MoU governing it
+""",
+    "Transfer": """\
+site: {site}
+date: {today}
+type: equipment          # equipment | in_kind | services | payment | per_diem
+recipient:
+  authority: local       # national | regional | local | individuals
+  unit: TODO             # the unit that received it
+items:
+  - description: TODO
+    quantity: 1
+    value: {{amount: 0, currency: USD}}
+purpose: TODO what it is for
+receipt:
+  signed: false
+""",
+    "Meeting": """\
+date: {today}
+site: {site}
+level: local             # national | regional | local
+counterpart: public_security
+participants:
+  - name: TODO
+    organisation: TODO
+    role: TODO
+decisions: []            # {{text, owner, due}}
+minutes:
+  distributed_to: []     # participant names who received the decision points
+""",
+    "RiskAssessment": """\
+site: {site}
+date: {today}
+covers: [security_threats, human_rights]
+consultations: []        # ids of Consultation records used
+""",
+    "Agreement": """\
+parties: [TODO company, TODO ministry]
+signed: {today}
+sites: [{site}]
+clauses: [voluntary_principles, un_code_of_conduct, un_basic_principles_force]
+""",
+    "Incident": """\
+site: {site}
+date: {today}
+type: other              # use_of_force | human_rights_allegation | threat | theft | protest | other
+involved: unknown        # public_security | private_security | community | unknown
+status: open             # open | investigating | closed
+""",
+    "Consultation": """\
+site: {site}
+date: {today}
+communities: [TODO]
+topics: [security_arrangements]
+groups: []               # women | youth | elders | indigenous | minorities | ...
+participant_risk_considered: false
+""",
+    "Decision": """\
+date: {today}
+text: TODO the decision
+made_by: TODO
+""",
+}
+
+
+def new_id(kind: str, today: date) -> str:
+    """A fresh id: prefix, date and random suffix, so two people on two branches never collide."""
+    return f"{ID_PREFIX[kind]}-{today.isoformat()}-{secrets.token_hex(2)}"
+
+
+def resolve_kind(name: str) -> str:
+    lowered = name.lower()
+    for kind in KINDS:
+        if kind.lower() == lowered or FOLDERS[kind] == lowered:
+            return kind
+    raise UsageError(f"unknown kind {name!r}; choose one of {', '.join(KINDS)}")
+
+
+def record_text(kind: str, record_id: str, site: str, today: date) -> str:
+    schema = f"../schemas/{kind.lower()}.json"
+    head = (
+        f"# yaml-language-server: $schema={schema}\n"
+        f"apiVersion: vpsec/v1\nkind: {kind}\nid: {record_id}\n"
+    )
+    title = "title: TODO a short human label\n" if kind != "Decision" else ""
+    return head + title + RECORD_BODIES[kind].format(site=site, today=today.isoformat())
+
+
+def new_record(root: Path, kind_name: str, record_id: str | None, site: str | None) -> Path:
+    """Write a new record of kind from its template; return its path. Never overwrites."""
+    kind = resolve_kind(kind_name)
+    today = date.today()
+    record_id = record_id or new_id(kind, today)
+    from vpsec.models.common import _ID_RE
+
+    if not _ID_RE.match(record_id):
+        raise UsageError(
+            f"--id: {record_id!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
+        )
+    folder = root / FOLDERS[kind]
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{record_id}.yaml"
+    write_atomic(path, record_text(kind, record_id, site or "TODO-site-id", today), overwrite=False)
+    return path
+
+
+def write_schemas(folder: Path, *, overwrite: bool) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in schema_names():
+        target = folder / f"{name}.json"
+        if target.exists() and not overwrite:
+            continue
+        write_atomic(target, schema_text(name))
+        written.append(target)
+    return written
+
+
+def _in_git_repository(folder: Path) -> bool:
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return True
+    return False
+
+
+def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]:
+    """Create a workspace in target; return the files written. Refuses to overwrite anything."""
+    target = target.resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    if (target / WORKSPACE_FILE).exists():
+        raise OutputError(f"{target / WORKSPACE_FILE}: a workspace already exists here")
+    written: list[Path] = []
+    if example:
+        source = data_dir("example")
+        if not (source / WORKSPACE_FILE).is_file():
+            raise WorkspaceNotFound(
+                f"the bundled example is missing from this installation ({source})"
+            )
+        for path in sorted(source.rglob("*")):
+            if path.is_dir():
+                continue
+            destination = target / path.relative_to(source)
+            if destination.exists():
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            written.append(destination)
+    else:
+        path = target / WORKSPACE_FILE
+        write_atomic(path, WORKSPACE_TEMPLATE.format(organisation=organisation), overwrite=False)
+        written.append(path)
+    for kind_folder in FOLDERS.values():
+        (target / kind_folder).mkdir(exist_ok=True)
+    gitignore = target / ".gitignore"
+    if not gitignore.exists():
+        write_atomic(gitignore, GITIGNORE, overwrite=False)
+        written.append(gitignore)
+    written.extend(write_schemas(target / "schemas", overwrite=False))
+    if not _in_git_repository(target) and shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(target)], check=False, capture_output=True)
+    return written
