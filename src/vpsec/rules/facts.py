@@ -1,12 +1,22 @@
-"""Facts several rules share: absence, active deployments, latest assessments."""
+"""Facts several rules share: absence, dates, active deployments, latest assessments, labels."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from vpsec.load.workspace import LoadedRecord
-from vpsec.models import Deployment, RiskAssessment, Site
+from vpsec.models import (
+    Agreement,
+    Consultation,
+    Deployment,
+    Incident,
+    Meeting,
+    RiskAssessment,
+    Site,
+    Transfer,
+)
 from vpsec.rules.registry import Context
 
 
@@ -16,7 +26,28 @@ def absent(value: Any) -> bool:
 
 
 def not_true(value: Any) -> bool:
+    """False or absent (rules.md: "not true")."""
     return value is not True
+
+
+def raw_value(record: LoadedRecord, dotted: str) -> Any:
+    """The value written in the record's document at a dotted path, or None when missing.
+
+    Absence is judged on what was written, not on the model: the model turns
+    an empty mapping into a part whose fields are all None, which is no longer
+    recognisable as empty.
+    """
+    value: Any = record.doc.value
+    for name in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(name)
+    return value
+
+
+def field_absent(record: LoadedRecord, dotted: str) -> bool:
+    """True when the field at a dotted path is absent as rules.md defines it."""
+    return absent(raw_value(record, dotted))
 
 
 def within_days(day: date, as_of: date, days: float) -> bool:
@@ -24,11 +55,18 @@ def within_days(day: date, as_of: date, days: float) -> bool:
     return day <= as_of and (as_of - day) <= timedelta(days=days)
 
 
+def days_before(day: date, as_of: date) -> int:
+    """How many days day lies before as-of (negative when after it)."""
+    return (as_of - day).days
+
+
 def sites(ctx: Context) -> list[LoadedRecord]:
+    """Every Site record, in file order."""
     return ctx.workspace.of_kind("Site")
 
 
 def site_model(ctx: Context, site_id: str | None) -> Site | None:
+    """The Site model a record's `site` names, or None."""
     if site_id is None:
         return None
     record = ctx.workspace.by_id.get(site_id)
@@ -36,6 +74,7 @@ def site_model(ctx: Context, site_id: str | None) -> Site | None:
 
 
 def active_deployments(ctx: Context, site_id: str) -> list[LoadedRecord]:
+    """The site's deployments active at as-of (start <= as-of <= end, end absent = open)."""
     out = []
     for record in ctx.workspace.at_site(site_id, "Deployment"):
         model = record.model
@@ -46,7 +85,19 @@ def active_deployments(ctx: Context, site_id: str) -> list[LoadedRecord]:
 
 
 def has_active_deployment(ctx: Context, site_id: str) -> bool:
+    """True when the site has at least one active deployment."""
     return bool(active_deployments(ctx, site_id))
+
+
+def has_transfer(ctx: Context, site_id: str, types: Iterable[str] | None = None) -> bool:
+    """True when the site has a transfer (of one of the types, when given), whatever its date."""
+    wanted = None if types is None else set(types)
+    for record in ctx.workspace.at_site(site_id, "Transfer"):
+        model = record.model
+        assert isinstance(model, Transfer)
+        if wanted is None or model.type in wanted:
+            return True
+    return False
 
 
 def latest_assessment(ctx: Context, site_id: str) -> LoadedRecord | None:
@@ -69,10 +120,57 @@ def _date(record: LoadedRecord) -> date:
 
 
 def latest_assessments(ctx: Context) -> list[tuple[LoadedRecord, LoadedRecord]]:
-    """(site, its latest assessment) for every site that has one."""
+    """(site, its latest assessment) for every site that has one, in the assessments' file order."""
     out = []
     for site in sites(ctx):
         latest = latest_assessment(ctx, site.id)
         if latest is not None:
             out.append((site, latest))
     return out
+
+
+def lacking(present: Iterable[str], wanted: Iterable[str]) -> list[str]:
+    """The wanted entries missing from present, in the order wanted."""
+    have = set(present)
+    return [entry for entry in wanted if entry not in have]
+
+
+def listing(names: Iterable[str]) -> str:
+    """`a`, `a` and `b`, `a`, `b` and `c` — names in backticks for messages."""
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def label(record: LoadedRecord) -> str:
+    """How a message names a record: kind, id and what it is, never a personal name."""
+    model = record.model
+    if isinstance(model, Site):
+        return f"Site {model.id} ({model.name})"
+    if isinstance(model, Deployment):
+        unit = f", {model.force.unit}" if model.force.unit else ""
+        return (
+            f"Deployment {model.id} — {model.headcount} {model.force.type} personnel of "
+            f"{model.force.agency}{unit} at {model.site} —"
+        )
+    if isinstance(model, Transfer):
+        return f"Transfer {model.id} — {model.summary()} to {model.recipient.unit} —"
+    if isinstance(model, Meeting):
+        where = f" at {model.site}" if model.site else ""
+        return (
+            f"Meeting {model.id} ({model.level} meeting with {model.counterpart}{where}, "
+            f"{model.date.isoformat()})"
+        )
+    if isinstance(model, RiskAssessment):
+        return f"Risk assessment {model.id} of {model.site} ({model.date.isoformat()})"
+    if isinstance(model, Agreement):
+        return f"Agreement {model.id} ({' / '.join(model.parties)})"
+    if isinstance(model, Incident):
+        return (
+            f"Incident {model.id} ({model.type} involving {model.involved} at {model.site}, "
+            f"{model.date.isoformat()})"
+        )
+    if isinstance(model, Consultation):
+        return f"Consultation {model.id} ({model.site}, {model.date.isoformat()})"
+    return f"{record.kind} {record.id}"
