@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -10,7 +11,7 @@ from pathlib import Path
 from vpsec import __version__
 from vpsec.atomic import write_atomic
 from vpsec.errors import UsageError
-from vpsec.findings import Finding, RunResult, Severity
+from vpsec.findings import Finding, RunResult, Severity, WaivedFinding
 from vpsec.load.config import find_root, load_config
 from vpsec.load.workspace import load_workspace
 
@@ -94,7 +95,7 @@ def run_check(options: CheckOptions, command: str) -> RunResult:
     config, findings, config_doc = load_config(root)
     workspace, record_findings = load_workspace(root, config)
     findings.extend(record_findings)
-    waived: tuple[object, ...] = ()
+    waived: tuple[WaivedFinding, ...] = ()
     checked: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rules_used: list[str] = sorted({f.rule for f in findings})
     if command == "assess":
@@ -122,7 +123,7 @@ def run_check(options: CheckOptions, command: str) -> RunResult:
         if options.site not in workspace.by_id:
             raise UsageError(f"--site: no site with id {options.site!r} in the workspace")
         shown = [f for f in shown if options.site in f.sites]
-        waived = tuple(w for w in waived if options.site in w.finding.sites)  # type: ignore[attr-defined]
+        waived = tuple(w for w in waived if options.site in w.finding.sites)
     return RunResult(
         command=command,
         version=__version__,
@@ -130,10 +131,26 @@ def run_check(options: CheckOptions, command: str) -> RunResult:
         workspace=_display(root),
         records=len(workspace.records) + _invalid_records(findings),
         findings=tuple(shown),
-        waived=tuple(waived),  # type: ignore[arg-type]
+        waived=waived,
         rules=tuple(catalogue.rule(code) for code in rules_used),
         checked=checked,
+        repo_prefix=_repo_prefix(root),
+        fail_on=_fail_level(options.fail_on),
     )
+
+
+def _repo_prefix(root: Path) -> str:
+    """The workspace root relative to its git repository ("" at the top, else "a/b/").
+
+    A walk up to the nearest `.git` (a folder, or a file in worktrees and
+    submodules) is enough here and keeps git itself out of validate/assess.
+    """
+    root = root.resolve()
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            relative = root.relative_to(folder).as_posix()
+            return "" if relative == "." else f"{relative}/"
+    return ""
 
 
 def _invalid_records(findings: list[Finding]) -> int:
@@ -153,8 +170,13 @@ def check(options: CheckOptions, command: str) -> int:
         color=options.color and options.output is None, statistics=options.statistics
     )
     emit(render(result, render_options), options.output)
-    level = _fail_level(options.fail_on)
-    return 1 if result.at_or_above(level) else 0
+    # A format may have a side effect beyond its output (github: the step summary).
+    post_render = getattr(
+        importlib.import_module(f"vpsec.render.{options.format}"), "post_render", None
+    )
+    if post_render is not None:
+        post_render(result, render_options)
+    return result.exit_code()
 
 
 def with_findings(result: RunResult, findings: list[Finding]) -> RunResult:

@@ -69,10 +69,35 @@ def known_fields(model: type[BaseModel], loc: Loc) -> list[str]:
     return [info.alias or name for name, info in current.model_fields.items()]
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Edits between a and b, a swap of two neighbours counting as one (typos swap letters)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
 def suggest(name: str, choices: list[str]) -> str:
-    """ "; did you mean `receipt`?" when a choice is close to name, else ""."""
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    """A "did you mean" hint naming the closest choice, or "" when none is close."""
+    if not choices:
+        return ""
+    lowered = name.lower()
+
+    def distance(choice: str) -> tuple[int, float]:
+        ratio = difflib.SequenceMatcher(None, lowered, choice.lower()).ratio()
+        return _edit_distance(lowered, choice.lower()), -ratio
+
+    best = min(choices, key=distance)
+    if distance(best)[0] <= max(2, len(name) // 2):
+        return f"; did you mean `{best}`?"
+    return ""
 
 
 def _shown(value: Any) -> str:
@@ -95,6 +120,8 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[Loc, str]:
         return loc, f"unknown field `{name}`{hint} (put your own data under `custom:`)"
     if kind == "literal_error":
         return loc, f"`{name}` must be one of {ctx.get('expected')}; got `{_shown(given)}`"
+    if kind == "date_format":
+        return loc, f"`{name}` must be a date written YYYY-MM-DD; got `{_shown(given)}`"
     if kind in _TYPE_WORDS:
         return loc, f"`{name}` must be {_TYPE_WORDS[kind]}; got `{_shown(given)}`"
     if kind in ("too_short", "string_too_short"):

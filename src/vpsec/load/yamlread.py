@@ -189,9 +189,9 @@ def parse_documents(text: str, max_nodes: int = MAX_NODES) -> list[RawDocument]:
             documents.append(RawDocument(index, value, line, column, positions))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        raise YamlProblem(_describe(error, text, line, column), line, column) from None
+        at_line: int | None = mark.line + 1 if mark is not None else None
+        at_column: int | None = mark.column + 1 if mark is not None else None
+        raise YamlProblem(_describe(error, text, at_line, at_column), at_line, at_column) from None
     except YAMLError as error:
         raise YamlProblem(f"YAML error: {error}") from None
     except RecursionError:

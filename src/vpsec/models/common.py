@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from vpsec.models.codes import COUNTRIES, CURRENCIES
@@ -53,7 +53,7 @@ def _check_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise PydanticCustomError(
             "record_id",
-            "{value!r} is not a valid id: use 1-80 lower-case letters, digits, "
+            "'{value}' is not a valid id: use 1-80 lower-case letters, digits, "
             "'.', '_' or '-', starting with a letter or digit",
             {"value": value},
         )
@@ -64,7 +64,7 @@ def _check_country(value: str) -> str:
     if value not in COUNTRIES:
         raise PydanticCustomError(
             "country_code",
-            "{value!r} is not an ISO 3166-1 alpha-2 country code (upper case, e.g. CD, PE, ZM)",
+            "'{value}' is not an ISO 3166-1 alpha-2 country code (upper case, e.g. CD, PE, ZM)",
             {"value": value},
         )
     return value
@@ -74,19 +74,36 @@ def _check_currency(value: str) -> str:
     if value not in CURRENCIES:
         raise PydanticCustomError(
             "currency_code",
-            "{value!r} is not an ISO 4217 currency code (upper case, e.g. USD, CDF, ZMW)",
+            "'{value}' is not an ISO 4217 currency code (upper case, e.g. USD, CDF, ZMW)",
             {"value": value},
         )
     return value
 
 
-Day = Annotated[date, BeforeValidator(_parse_day)]
+# The JSON Schemas describe what a user writes in YAML, so they say "string"
+# where the validators also accept what the loader may hand over.
+Day = Annotated[
+    date, BeforeValidator(_parse_day), WithJsonSchema({"type": "string", "format": "date"})
+]
 Text = Annotated[str, BeforeValidator(_scalar_to_text)]
 RequiredText = Annotated[str, BeforeValidator(_scalar_to_text), Field(min_length=1)]
-RecordId = Annotated[str, BeforeValidator(_scalar_to_text), AfterValidator(_check_id)]
+RecordId = Annotated[
+    str,
+    BeforeValidator(_scalar_to_text),
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+]
 Ref = RecordId
-Country = Annotated[str, AfterValidator(_check_country)]
-Currency = Annotated[str, AfterValidator(_check_currency)]
+Country = Annotated[
+    str,
+    AfterValidator(_check_country),
+    WithJsonSchema({"type": "string", "enum": sorted(COUNTRIES)}),
+]
+Currency = Annotated[
+    str,
+    AfterValidator(_check_currency),
+    WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES)}),
+]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 Sensitivity = Literal["public", "internal", "restricted"]
 
