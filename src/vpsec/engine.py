@@ -107,7 +107,13 @@ def run_rules(
 
     shown = list(raw)
     waived: list[WaivedFinding] = []
+    seen: set[tuple[str, str]] = set()
     for index, waiver in enumerate(workspace.config.waivers):
+        if (waiver.rule, waiver.record) in seen:
+            # A second waiver for the same finding is a V006 already; judging it again
+            # would call it stale (WVR002) because the first one took its finding.
+            continue
+        seen.add((waiver.rule, waiver.record))
         if waiver.expires < as_of:
             if "WVR001" in codes:
                 shown.append(
