@@ -192,7 +192,9 @@ def test_duplicate_id_reported_at_second_in_sorted_order(write_workspace: WriteW
     assert "a/z.yaml:1" in finding.message
 
 
-def test_symlink_outside_workspace_is_not_followed(write_workspace: WriteWorkspace, tmp_path: Path) -> None:
+def test_symlink_outside_workspace_is_not_followed(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("password: hunter2-secret-value\n", encoding="utf-8")
     root = write_workspace({})
@@ -206,8 +208,14 @@ def test_symlink_outside_workspace_is_not_followed(write_workspace: WriteWorkspa
 
 
 def test_size_limit_is_configurable(write_workspace: WriteWorkspace) -> None:
-    big = "apiVersion: vpsec/v1\nkind: Site\nid: big\nname: B\ncountry: PE\nnotes: " + "x" * 200_000 + "\n"
-    root = write_workspace({"big.yaml": big}, config=MINIMAL_CONFIG + "limits: {max_file_mb: 0.1}\n")
+    big = (
+        "apiVersion: vpsec/v1\nkind: Site\nid: big\nname: B\ncountry: PE\nnotes: "
+        + "x" * 200_000
+        + "\n"
+    )
+    root = write_workspace(
+        {"big.yaml": big}, config=MINIMAL_CONFIG + "limits: {max_file_mb: 0.1}\n"
+    )
     (finding,) = _validate(root).findings
     assert finding.rule == "V001"
     assert "limits.max_file_mb" in finding.message
@@ -253,12 +261,14 @@ def test_unreadable_workspace_file(write_workspace: WriteWorkspace) -> None:
         ("organisaton: typo\n", "did you mean `organisation`?"),
     ],
 )
-def test_invalid_workspace_file_is_v006(write_workspace: WriteWorkspace, extra: str, text: str) -> None:
+def test_invalid_workspace_file_is_v006(
+    write_workspace: WriteWorkspace, extra: str, text: str
+) -> None:
     root = write_workspace({}, config=MINIMAL_CONFIG + extra)
     findings = _validate(root).findings
-    assert any(f.rule == "V006" and text in f.message and f.path == "vpsec.yaml" for f in findings), [
-        f.message for f in findings
-    ]
+    assert any(
+        f.rule == "V006" and text in f.message and f.path == "vpsec.yaml" for f in findings
+    ), [f.message for f in findings]
 
 
 def test_example_workspace_validates_clean(example_root: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -166,8 +167,11 @@ def check(options: CheckOptions, command: str) -> int:
 
     result = run_check(options, command)
     render = renderer(options.format)
+    to_terminal = options.output is None and sys.stdout.isatty()
     render_options = RenderOptions(
-        color=options.color and options.output is None, statistics=options.statistics
+        color=options.color and options.output is None,
+        width=shutil.get_terminal_size().columns if to_terminal else None,
+        statistics=options.statistics,
     )
     emit(render(result, render_options), options.output)
     # A format may have a side effect beyond its output (github: the step summary).

@@ -55,4 +55,4 @@ def main() -> None:
     """Entry point of the `vpsec` console script."""
     from vpsec.cli.errors import run
 
-    run(app)
+    sys.exit(run(app))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from vpsec.cli.state import STATE
@@ -13,20 +14,25 @@ def _say(message: str) -> None:
     sys.stderr.write(f"vpsec: {message}\n")
 
 
-def run(app: Any) -> None:
-    """Run the Typer app; map foreseeable problems to one line and exit 2."""
+def run(app: Any, args: Sequence[str] | None = None) -> int:
+    """Run the Typer app and return its exit code; foreseeable problems become one line, exit 2.
+
+    Typer itself turns usage errors into a message and exit 2; everything
+    vpsec raises on purpose is a VpsecError, said in one line.
+    """
     try:
-        app(standalone_mode=True)
-    except SystemExit:
-        raise
+        app(args=list(args) if args is not None else None, prog_name="vpsec")
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
     except VpsecError as error:
         _say(f"error: {error}")
-        sys.exit(error.exit_code)
+        return error.exit_code
     except KeyboardInterrupt:
         _say("interrupted")
-        sys.exit(130)
+        return 130
     except BrokenPipeError:
-        sys.exit(0)
+        return 0
     except Exception as error:  # a bug: say so, and show the traceback only with --debug
         if STATE.debug:
             raise
@@ -34,4 +40,5 @@ def run(app: Any) -> None:
             f"internal error: {type(error).__name__}: {error}. This is a bug in vpsec; "
             "run again with --debug for the traceback and report it."
         )
-        sys.exit(2)
+        return 2
+    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import Counter, defaultdict
 
 from rich.console import Console
@@ -86,7 +87,14 @@ def render(result: RunResult, options: RenderOptions) -> str:
                     f"  [{style}]{finding.severity.value:<7}[/{style}] "
                     f"[bold]{finding.rule}[/bold] {escape(_location(finding))}",
                 )
-                console.print(f"      {escape(finding.message)}", overflow="fold")
+                wrapped = textwrap.fill(
+                    finding.message,
+                    width=max(40, console.width - 1),
+                    initial_indent=" " * 6,
+                    subsequent_indent=" " * 6,
+                    break_on_hyphens=False,
+                )
+                console.print(escape(wrapped))
             console.print()
     console.print(f"[bold]{escape(_summary_line(result))}[/bold]")
     console.print(escape(_next_step(result)))

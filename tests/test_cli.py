@@ -1,0 +1,278 @@
+"""The command line, in-process and through the installed `vpsec` entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, EXAMPLE, WriteWorkspace
+from vpsec import __version__
+from vpsec.cli import app
+from vpsec.cli.errors import run
+
+VPSEC = Path(sys.executable).parent / "vpsec"
+
+
+def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(app, list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def vpsec(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(VPSEC), *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
+    )
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert invoke(capsys, "--version") == (0, f"vpsec {__version__}\n", "")
+
+
+def test_validate_example_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = invoke(capsys, "validate", str(EXAMPLE))
+    assert code == 0
+    assert "0 errors" in out
+
+
+def test_validate_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = invoke(capsys, "validate", str(EXAMPLE), "--format", "json", "--as-of", AS_OF)
+    document = json.loads(out)
+    assert code == 0
+    assert set(document) == {"vpsec", "as_of", "workspace", "summary", "findings"}
+    assert document["as_of"] == AS_OF
+    assert set(document["summary"]) == {"records", "error", "warning", "info", "waived"}
+
+
+def test_assess_json_findings_follow_cli_md(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = invoke(capsys, "assess", str(EXAMPLE), "--format", "json", "--as-of", AS_OF)
+    document = json.loads(out)
+    assert code == 1
+    keys = {
+        "rule",
+        "severity",
+        "title",
+        "message",
+        "record",
+        "kind",
+        "site",
+        "path",
+        "line",
+        "column",
+        "sources",
+    }
+    assert document["findings"]
+    for finding in document["findings"]:
+        assert set(finding) == keys
+        assert "\\" not in finding["path"]
+    order = [(f["path"], f["line"] or 0, f["rule"]) for f in document["findings"]]
+    assert order == sorted(order)
+
+
+def test_fail_on_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    assert invoke(capsys, "assess", str(EXAMPLE), "--as-of", AS_OF, "--fail-on", "never")[0] == 0
+    assert (
+        invoke(
+            capsys,
+            "assess",
+            str(EXAMPLE),
+            "--as-of",
+            AS_OF,
+            "--select",
+            "CON",
+            "--fail-on",
+            "error",
+        )[0]
+        == 0
+    )
+    assert (
+        invoke(
+            capsys,
+            "assess",
+            str(EXAMPLE),
+            "--as-of",
+            AS_OF,
+            "--select",
+            "CON",
+            "--fail-on",
+            "warning",
+        )[0]
+        == 1
+    )
+
+
+def test_statistics(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = invoke(
+        capsys, "assess", str(EXAMPLE), "--as-of", AS_OF, "--statistics", "--format", "json"
+    )
+    stats = json.loads(out)["statistics"]
+    assert {"rule": "TRF001", "count": 1} in stats
+
+
+def test_output_file_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    code, out, _ = invoke(
+        capsys, "validate", str(EXAMPLE), "--format", "json", "--output", str(target)
+    )
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["summary"]["error"] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["assess", "--as-of", "yesterday"], "--as-of"),
+        (["assess", "--select", "NOPE"], "NOPE is not a rule code"),
+        (["assess", "--ignore", "TRF999"], "TRF999"),
+        (["assess", "--fail-on", "sometimes"], "--fail-on"),
+        (["assess", "--format", "xml"], "--format"),
+        (["assess", "--site", "atlantis"], "no site"),
+        (["rules", "XYZ001"], "not a rule code"),
+        (["new", "Widget"], "unknown kind"),
+    ],
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = invoke(
+        capsys,
+        *args[:1],
+        *(["--workspace", str(EXAMPLE)] if args[0] in ("assess", "new") else []),
+        *args[1:],
+    )
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err + out
+
+
+def test_no_workspace_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = invoke(capsys, "validate", str(tmp_path))
+    assert code == 2
+    assert "no vpsec.yaml" in err
+
+
+def test_output_to_a_folder_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = invoke(capsys, "validate", str(EXAMPLE), "--output", str(tmp_path))
+    assert code == 2
+    assert "is a folder" in err
+
+
+def test_rules_lists_the_whole_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    from vpsec import catalogue
+
+    code, out, _ = invoke(capsys, "rules")
+    assert code == 0
+    for info in catalogue.all_rules():
+        assert info.code in out
+
+
+def test_rules_explains_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = invoke(capsys, "rules", "dep003")
+    assert code == 0
+    assert "MIGA: III-8" in out
+    assert "How to fix" in out
+
+
+def test_validation_errors_exit_1_with_file_and_line(
+    capsys: pytest.CaptureFixture[str], write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {"sites/a.yaml": "apiVersion: vpsec/v1\nkind: Site\nid: a\nname: A\ncountry: XX\n"}
+    )
+    code, out, _ = invoke(capsys, "validate", str(root))
+    assert code == 1
+    assert "sites/a.yaml:5:1" in out
+    assert "V002" in out
+
+
+# Through the real installed entry point.
+
+
+def test_entry_point_assess_example() -> None:
+    done = vpsec("assess", str(EXAMPLE), "--as-of", AS_OF, "--format", "json")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["summary"]["error"] >= 1
+
+
+def test_entry_point_bad_yaml_is_one_line(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"bad.yaml": "a: [1\n"})
+    done = vpsec("validate", str(root))
+    assert done.returncode == 1
+    assert "bad.yaml:" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_entry_point_no_workspace(tmp_path: Path) -> None:
+    done = vpsec("assess", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "no vpsec.yaml" in done.stderr
+
+
+def test_entry_point_python_m(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vpsec", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"vpsec {__version__}"
+
+
+def test_init_then_new_then_validate(tmp_path: Path) -> None:
+    target = tmp_path / "ws"
+    done = vpsec("init", str(target), "--organisation", "Acme Gold")
+    assert done.returncode == 0, done.stderr
+    assert (target / "vpsec.yaml").read_text().count("Acme Gold") == 1
+    assert (target / ".git").is_dir() or shutil.which("git") is None
+    assert ".vpsec/" in (target / ".gitignore").read_text()
+    assert (target / "schemas" / "transfer.json").is_file()
+    site = vpsec("new", "site", "--id", "alpha", cwd=target)
+    assert site.returncode == 0, site.stderr
+    path = target / site.stdout.strip()
+    assert path == target / "sites" / "alpha.yaml"
+    assert path.read_text().startswith("# yaml-language-server: $schema=../schemas/site.json")
+    again = vpsec("new", "site", "--id", "alpha", cwd=target)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    # The template is honest: it validates once its TODOs are filled in.
+    text = path.read_text().replace("country: TODO", "country: PE")
+    path.write_text(text)
+    transfer = vpsec("new", "transfer", "--site", "alpha", cwd=target)
+    assert transfer.returncode == 0
+    checked = vpsec("validate", str(target), "--format", "json")
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "ws"
+    assert vpsec("init", str(target)).returncode == 0
+    (target / "vpsec.yaml").write_text(
+        "apiVersion: vpsec/v1\nkind: Workspace\norganisation: Mine\n"
+    )
+    again = vpsec("init", str(target))
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    assert "organisation: Mine" in (target / "vpsec.yaml").read_text()
+
+
+def test_init_example_is_the_bundled_example(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    assert vpsec("init", str(target), "--example").returncode == 0
+    checked = vpsec("validate", str(target))
+    assert checked.returncode == 0, checked.stdout
+    assert (target / "transfers").is_dir()
+
+
+def test_schema_command(tmp_path: Path) -> None:
+    one = vpsec("schema", "transfer")
+    assert one.returncode == 0
+    assert json.loads(one.stdout)["title"] == "Transfer"
+    written = vpsec("schema", "--output", str(tmp_path / "s"))
+    assert written.returncode == 0
+    assert len(list((tmp_path / "s").glob("*.json"))) == 10
+    assert vpsec("schema", "nothing").returncode == 2
