@@ -108,6 +108,11 @@ class RunResult:
     rules: tuple[RuleInfo, ...] = ()
     # Records checked per rule code, so JUnit can list passing cases too.
     checked: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    # The workspace root relative to the git repository root ("" or "sub/dir/"):
+    # CI formats (SARIF, GitLab, GitHub) want repository-relative paths.
+    repo_prefix: str = ""
+    # The --fail-on level of the run (None: never fail), so SARIF can state the exit code.
+    fail_on: Severity | None = Severity.ERROR
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}
@@ -123,3 +128,11 @@ class RunResult:
         if level is None:
             return False
         return any(f.severity.rank >= level.rank for f in self.findings)
+
+    def exit_code(self) -> int:
+        """1 when a finding is at or above the run's --fail-on level, else 0."""
+        return 1 if self.at_or_above(self.fail_on) else 0
+
+    def repo_path(self, path: str) -> str:
+        """A workspace-relative path as a path relative to the git repository root."""
+        return f"{self.repo_prefix}{path}"
