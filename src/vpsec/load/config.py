@@ -36,12 +36,18 @@ def find_root(start: Path) -> Path:
 def _read(root: Path) -> RawDocument:
     path = root / WORKSPACE_FILE
     try:
-        documents = parse_documents(decode(path.read_bytes()))
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{WORKSPACE_FILE}: cannot be read ({error.strerror or error})") from None
+    return _parse(data)
+
+
+def _parse(data: bytes) -> RawDocument:
+    try:
+        documents = parse_documents(decode(data))
     except YamlProblem as problem:
         where = f":{problem.line}:{problem.column}" if problem.line else ""
         raise ConfigError(f"{WORKSPACE_FILE}{where}: {problem.message}") from None
-    except OSError as error:
-        raise ConfigError(f"{WORKSPACE_FILE}: cannot be read ({error.strerror or error})") from None
     if not documents or not isinstance(documents[0].value, dict):
         raise ConfigError(
             f"{WORKSPACE_FILE}: expected a mapping with apiVersion: vpsec/v1 and kind: Workspace"
@@ -148,7 +154,16 @@ def load_config(root: Path) -> tuple[WorkspaceConfig, list[Finding], RawDocument
     A file that cannot be read at all is a ConfigError (exit 2). Invalid parts
     are reported and replaced by their defaults, so the records are still checked.
     """
-    doc = _read(root)
+    return config_from_document(_read(root))
+
+
+def config_from_bytes(data: bytes) -> tuple[WorkspaceConfig, list[Finding], RawDocument]:
+    """As load_config, for the content of a vpsec.yaml read from elsewhere (a git revision)."""
+    return config_from_document(_parse(data))
+
+
+def config_from_document(doc: RawDocument) -> tuple[WorkspaceConfig, list[Finding], RawDocument]:
+    """The WorkspaceConfig of a parsed vpsec.yaml, its V006 findings, and the document."""
     value: dict[str, Any] = doc.value
     try:
         config = WorkspaceConfig.model_validate(value)
