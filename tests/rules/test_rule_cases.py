@@ -69,7 +69,9 @@ def test_rule_case(case: dict[str, Any], write_workspace: Callable[..., Path]) -
     result = run_check(CheckOptions(path=root, as_of=as_of, select=select), "assess")
 
     # A broken fixture would hide its record from the rules: it must load cleanly.
-    invalid = [f"{f.rule} {f.path}:{f.line} {f.message}" for f in result.findings if f.rule[0] == "V"]
+    invalid = [
+        f"{f.rule} {f.path}:{f.line} {f.message}" for f in result.findings if f.rule[0] == "V"
+    ]
     assert invalid == [], f"{case['source']}: the fixture does not validate"
 
     found = [f for f in result.findings if f.rule == case["rule"]]
