@@ -1,0 +1,167 @@
+"""Charts for HTML reports: small, self-contained inline SVG, written here rather than by a library.
+
+Each chart carries a <title> and <desc> for screen readers, writes every value
+as text next to its bar (colour is never the only way to read it) and comes
+with a legend in words. Values in different currencies are never added up:
+the caller makes one chart per currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+SEVERITY_COLOURS = {"error": "#a4262c", "warning": "#8a5300", "info": "#1d5fa0"}
+LEVEL_COLOURS = {
+    "national": "#4b2e83",
+    "regional": "#1d5fa0",
+    "local": "#2e6b30",
+    "individuals": "#8a5300",
+}
+_FALLBACK_COLOURS = ("#4b2e83", "#1d5fa0", "#2e6b30", "#8a5300", "#a4262c", "#444444")
+
+_WIDTH = 720
+_LABEL_WIDTH = 170
+_BAR_HEIGHT = 22
+_GAP = 10
+_TEXT_WIDTH = 210
+_TOP = 34
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One part of the stack: its name (in the legend) and colour."""
+
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One bar: its label and a value per segment name."""
+
+    label: str
+    values: dict[str, float]
+
+
+def _attr(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
+
+
+def _number(value: float, unit: str = "") -> str:
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return f"{unit} {text}".strip()
+
+
+def _shorten(text: str, limit: int = 26) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    description: str,
+    segments: list[Segment],
+    rows: list[Row],
+    unit: str = "",
+) -> str:
+    """A horizontal stacked bar chart as an SVG string (empty rows give a 'nothing to show' chart)."""
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    height = _TOP + max(len(rows), 1) * (_BAR_HEIGHT + _GAP) + 40
+    largest = max((sum(row.values.values()) for row in rows), default=0) or 1
+    plot = _WIDTH - _LABEL_WIDTH - _TEXT_WIDTH
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{_attr(chart_id)}" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {_WIDTH} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="13">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+    ]
+    # Legend along the top, in words.
+    x = 0
+    for segment in segments:
+        parts.append(
+            f'<rect x="{x}" y="6" width="12" height="12" fill="{segment.colour}"/>'
+            f'<text x="{x + 17}" y="16" fill="#1a1a1a">{escape(segment.name)}</text>'
+        )
+        x += 30 + 8 * len(segment.name)
+    if not rows:
+        parts.append(f'<text x="0" y="{_TOP + 16}" fill="#1a1a1a">Nothing to show.</text>')
+    for index, row in enumerate(rows):
+        y = _TOP + index * (_BAR_HEIGHT + _GAP)
+        parts.append(
+            f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#1a1a1a">'
+            f"<title>{escape(row.label)}</title>{escape(_shorten(row.label))}</text>"
+        )
+        x_pos = float(_LABEL_WIDTH)
+        words = []
+        for segment in segments:
+            value = row.values.get(segment.name, 0)
+            if value <= 0:
+                continue
+            width = max(plot * value / largest, 2.0)
+            parts.append(
+                f'<rect x="{x_pos:.1f}" y="{y}" width="{width:.1f}" height="{_BAR_HEIGHT}" '
+                f'fill="{segment.colour}" stroke="#ffffff" stroke-width="1">'
+                f"<title>{escape(row.label)}: {escape(_number(value, unit))} "
+                f"{escape(segment.name)}</title></rect>"
+            )
+            words.append(f"{_number(value)} {segment.name}")
+            x_pos += width
+        total = sum(row.values.values())
+        summary = _number(total, unit) + (f" ({', '.join(words)})" if words else "")
+        parts.append(
+            f'<text x="{x_pos + 6:.1f}" y="{y + 15}" fill="#1a1a1a">{escape(summary)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def findings_by_site(chart_id: str, counts: list[tuple[str, dict[str, int]]]) -> str:
+    """Findings per site (and workspace-wide), stacked by severity."""
+    segments = [Segment(name, colour) for name, colour in SEVERITY_COLOURS.items()]
+    rows = [
+        Row(label, {k: float(v) for k, v in by_severity.items()}) for label, by_severity in counts
+    ]
+    total = sum(sum(c.values()) for _, c in counts)
+    description = "; ".join(
+        f"{label}: " + ", ".join(f"{n} {severity}" for severity, n in c.items() if n) or "none"
+        for label, c in counts
+    )
+    return stacked_bars(
+        chart_id,
+        "Findings by site and severity",
+        f"{total} findings. {description}." if counts else "No findings.",
+        segments,
+        rows,
+    )
+
+
+def transfers_by_month(
+    chart_id: str, currency: str, months: list[tuple[str, dict[str, float]]]
+) -> str:
+    """Transfer value in one currency by month, stacked by recipient level."""
+    levels = sorted({level for _, values in months for level in values}, key=_level_order)
+    segments = [
+        Segment(level, LEVEL_COLOURS.get(level, _FALLBACK_COLOURS[i % len(_FALLBACK_COLOURS)]))
+        for i, level in enumerate(levels)
+    ]
+    description = "; ".join(
+        f"{month}: "
+        + ", ".join(f"{_number(value, currency)} to {level}" for level, value in values.items())
+        for month, values in months
+    )
+    return stacked_bars(
+        chart_id,
+        f"Value of transfers in {currency} by month and recipient level",
+        description or "No transfers with a value in this currency.",
+        segments,
+        [Row(month, values) for month, values in months],
+        unit=currency,
+    )
+
+
+def _level_order(level: str) -> int:
+    order = list(LEVEL_COLOURS)
+    return order.index(level) if level in order else len(order)
