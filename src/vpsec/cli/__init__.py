@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from vpsec import __version__
-from vpsec.cli import check, git_cmds, workspace_cmds
+from vpsec.cli import check, git_cmds, report_cmd, workspace_cmds
 from vpsec.cli.state import STATE
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ def _global(
 
 # commands: each module registers its own; add new command modules below this line.
 git_cmds.register(app)
+report_cmd.register(app)
 check.register(app)
 workspace_cmds.register(app)
 
