@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, REPO, WriteWorkspace
 from vpsec import app, selection
 from vpsec.app import CheckOptions, run_check
 from vpsec.errors import UsageError
 from vpsec.findings import RunResult, Severity
 
+# Not imported from conftest: another conftest.py in a subfolder would shadow the name.
+REPO = Path(__file__).resolve().parent.parent
+MINIMAL_CONFIG = "apiVersion: vpsec/v1\nkind: Workspace\norganisation: Test Mining plc\n"
+WriteWorkspace = Callable[..., Path]
 AS_OF = date(2026, 11, 27)
 
 SITE = """\

@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import AS_OF, MINIMAL_CONFIG
 from vpsec import catalogue
 from vpsec.app import CheckOptions, run_check
 from vpsec.rules.registry import registered_codes
 
 CASES_DIR = Path(__file__).parent / "cases"
-BASE_CONFIG = MINIMAL_CONFIG
+# Not imported from conftest: another conftest.py in a subfolder would shadow the name.
+AS_OF = "2026-11-27"
+BASE_CONFIG = "apiVersion: vpsec/v1\nkind: Workspace\norganisation: Test Mining plc\n"
 # Personal names in the fixtures all start with this, so a leak into a message shows.
 PERSON = "Person "
 
