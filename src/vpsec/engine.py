@@ -105,7 +105,12 @@ def run_rules(
         applies_to = kinds_by_code[code]
         checked.append((code, tuple(r.id for r in workspace.of_kind(applies_to))))
 
-    shown = list(raw)
+    # Index the rule findings once, so each waiver is matched in constant time.
+    by_target: dict[tuple[str, str | None], list[int]] = {}
+    for position, finding in enumerate(raw):
+        by_target.setdefault((finding.rule, finding.record), []).append(position)
+    hidden: set[int] = set()
+    waiver_findings: list[Finding] = []
     waived: list[WaivedFinding] = []
     seen: set[tuple[str, str]] = set()
     for index, waiver in enumerate(workspace.config.waivers):
@@ -116,7 +121,7 @@ def run_rules(
         seen.add((waiver.rule, waiver.record))
         if waiver.expires < as_of:
             if "WVR001" in codes:
-                shown.append(
+                waiver_findings.append(
                     _waiver_finding(
                         "WVR001",
                         waiver,
@@ -132,9 +137,9 @@ def run_rules(
         if waiver.rule not in codes:
             # The rule did not run, so the waiver can be neither applied nor called stale.
             continue
-        matched = [f for f in shown if f.rule == waiver.rule and f.record == waiver.record]
+        matched = by_target.get((waiver.rule, waiver.record), [])
         if not matched and "WVR002" in codes:
-            shown.append(
+            waiver_findings.append(
                 _waiver_finding(
                     "WVR002",
                     waiver,
@@ -145,9 +150,12 @@ def run_rules(
                     config_doc,
                 )
             )
-        for finding in matched:
-            shown.remove(finding)
-            waived.append(WaivedFinding(finding, waiver.reason, waiver.approved_by, waiver.expires))
+        for position in matched:
+            hidden.add(position)
+            waived.append(
+                WaivedFinding(raw[position], waiver.reason, waiver.approved_by, waiver.expires)
+            )
+    shown = [f for position, f in enumerate(raw) if position not in hidden] + waiver_findings
     shown.sort(key=Finding.sort_key)
     waived.sort(key=lambda w: w.finding.sort_key())
     return Assessment(tuple(shown), tuple(waived), tuple(checked))
