@@ -17,7 +17,10 @@ VPSEC = Path(sys.executable).parent / "vpsec"
 SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-2.1.0.json"
 
 # Record text is user input: everything a renderer must neutralise at once.
-HOSTILE = "pipe | star * under_score `tick` <b>bold</b> [link](http://x) @someone #12 $x$\n::error file=x::pwned %0A 100%"
+HOSTILE = (
+    "pipe | star * under_score `tick` <b>bold</b> [link](http://x) @someone #12 $x$"
+    "\n::error file=x::pwned %0A 100%"
+)
 
 
 def assess(root: Path, **options: object) -> RunResult:
