@@ -275,3 +275,51 @@ def test_findings_sorted_by_path_line_rule(example_root: Path) -> None:
     keys = [(f.path, f.line or 0, f.column or 0, f.rule) for f in findings]
     assert keys == sorted(keys)
     assert len({f.path for f in findings}) > 3
+
+
+def test_messages_on_the_example_name_no_person(example_root: Path) -> None:
+    from vpsec.load.config import load_config
+    from vpsec.load.workspace import load_workspace
+    from vpsec.models import Deployment, Meeting, Transfer
+
+    workspace, _ = load_workspace(example_root, load_config(example_root)[0])
+    people: set[str] = set()
+    for record in workspace.records:
+        model = record.model
+        if isinstance(model, Meeting):
+            people.update(p.name for p in model.participants)
+            people.update(d.owner for d in model.decisions or [] if d.owner)
+        elif isinstance(model, Transfer):
+            people.update(
+                name
+                for name in (
+                    model.recipient.representative,
+                    model.receipt and model.receipt.signed_by,
+                )
+                if name
+            )
+        elif isinstance(model, Deployment) and model.chain_of_command:
+            chain = model.chain_of_command
+            people.update(name for name in (chain.commander, chain.company_liaison) if name)
+    assert len(people) > 5
+    result = _assess(example_root)
+    messages = [f.message for f in result.findings] + [w.finding.message for w in result.waived]
+    assert [(m, p) for m in messages for p in people if p in m] == []
+
+
+def test_example_findings_are_those_its_readme_lists(example_root: Path) -> None:
+    import re
+
+    readme = (example_root / "README.md").read_text(encoding="utf-8")
+    bullets = re.findall(
+        r"^- \*\*(\w+)\*\* \((\w+)(, \*\*waived\*\*)?\) on `([^`]+)`", readme, re.M
+    )
+    assert len(bullets) == 16
+    listed = sorted(
+        (code, severity, record) for code, severity, waived, record in bullets if not waived
+    )
+    listed_waived = sorted((code, record) for code, _severity, waived, record in bullets if waived)
+    result = _assess(example_root)
+    assert sorted((f.rule, f.severity.value, f.record) for f in result.findings) == listed
+    assert sorted((w.finding.rule, w.finding.record) for w in result.waived) == listed_waived
+    assert result.summary() == {"records": 36, "error": 2, "warning": 9, "info": 4, "waived": 1}
