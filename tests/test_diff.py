@@ -81,7 +81,7 @@ def test_added_removed_and_changed_fields(repo: Path, cli) -> None:  # type: ign
     )
     (repo / "sites" / "south.yaml").unlink()
     (repo / "sites" / "east.yaml").write_text(SITE_SOUTH.replace("south", "east"))
-    code, report = diff_json(cli, repo, "HEAD")
+    _code, report = diff_json(cli, repo, "HEAD")
     assert report["base"] == base
     assert report["head"] == "WORKTREE"
     assert report["records"]["added"] == ["east"]
