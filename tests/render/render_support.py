@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import jsonschema
 
 from vpsec.app import CheckOptions, run_check
 from vpsec.catalogue import rule
@@ -87,3 +91,13 @@ def made_result(
 
 def waiver(of: Finding, reason: str = "Deferred for convoy safety; see dec-1.") -> WaivedFinding:
     return WaivedFinding(of, reason, "Head of Security", date(2027, 3, 31))
+
+
+def validate(document: dict[str, Any]) -> None:
+    """Against the official schema, with the validator its own $schema names (draft 4)."""
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []

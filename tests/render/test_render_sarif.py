@@ -8,17 +8,16 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from render_support import (
     AS_OF,
     EXAMPLE,
     HOSTILE,
-    SARIF_SCHEMA,
     VPSEC,
     assess,
     finding,
     made_result,
+    validate,
     waiver,
 )
 
@@ -30,16 +29,6 @@ from vpsec.render.sarif import render
 def sarif(result: RunResult) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(render(result, RenderOptions()))
     return document
-
-
-def validate(document: dict[str, Any]) -> None:
-    """Against the official schema, with the validator its own $schema names (draft 4)."""
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
-    assert errors == []
 
 
 def test_example_is_valid_sarif(example_result: RunResult) -> None:
