@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from render_support import HOSTILE, finding, made_result, waiver
+from render_support import EXAMPLE, HOSTILE, assess, finding, made_result, waiver
 
 from vpsec.findings import RunResult, Severity
 from vpsec.render import RenderOptions
@@ -118,3 +118,14 @@ def test_validate_run_has_a_passing_validation_case() -> None:
 def test_clean_assess_is_never_an_empty_report() -> None:
     root = parse(made_result([]))
     check_consistent(root)
+
+
+def test_site_filter_limits_the_passing_cases_to_that_site() -> None:
+    whole = assess(EXAMPLE)
+    one = assess(EXAMPLE, site="kamituga")
+    root = parse(one)
+    check_consistent(root)
+    names = {case.get("name") or "" for case in root.iter("testcase")}
+    assert len(names) < len({case.get("name") for case in parse(whole).iter("testcase")})
+    assert any(name.endswith(" kamituga") for name in names)
+    assert not any("chingola" in name or "apurimac" in name for name in names)

@@ -137,16 +137,6 @@ def test_hostile_text_and_file_level_findings_stay_valid() -> None:
     ]
 
 
-def fingerprints_by_key(document: dict[str, Any]) -> dict[tuple[str, str], str]:
-    out = {}
-    for item in document["runs"][0]["results"]:
-        uri = item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        out[(item["ruleId"], uri, item["message"]["text"])] = item["partialFingerprints"][
-            "primaryLocationLineHash"
-        ]
-    return out
-
-
 def test_duplicates_get_distinct_fingerprints_and_the_first_keeps_its_own() -> None:
     one = finding("TRF001", message="first")
     two = finding("TRF001", message="second", line=20)
