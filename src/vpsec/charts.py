@@ -20,11 +20,12 @@ LEVEL_COLOURS = {
 }
 _FALLBACK_COLOURS = ("#4b2e83", "#1d5fa0", "#2e6b30", "#8a5300", "#a4262c", "#444444")
 
-_WIDTH = 720
-_LABEL_WIDTH = 170
+_LABEL_WIDTH = 230
+_PLOT_WIDTH = 300
+_TEXT_WIDTH = 150
+_CHAR_WIDTH = 7.4  # a generous average glyph width at font-size 13
 _BAR_HEIGHT = 22
 _GAP = 10
-_TEXT_WIDTH = 210
 _TOP = 34
 
 
@@ -53,7 +54,7 @@ def _number(value: float, unit: str = "") -> str:
     return f"{unit} {text}".strip()
 
 
-def _shorten(text: str, limit: int = 26) -> str:
+def _shorten(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -65,15 +66,18 @@ def stacked_bars(
     rows: list[Row],
     unit: str = "",
 ) -> str:
-    """A horizontal stacked bar chart as an SVG string (empty rows give a 'nothing to show' chart)."""
+    """A horizontal stacked bar chart as an SVG string ('Nothing to show.' when no rows)."""
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    height = _TOP + max(len(rows), 1) * (_BAR_HEIGHT + _GAP) + 40
+    height = _TOP + max(len(rows), 1) * (_BAR_HEIGHT + _GAP) + 4
     largest = max((sum(row.values.values()) for row in rows), default=0) or 1
-    plot = _WIDTH - _LABEL_WIDTH - _TEXT_WIDTH
+    summaries = [_summary(row, segments, unit) for row in rows]
+    # Wide enough for the longest value label: text beside a bar is never cut off.
+    text_width = max([_TEXT_WIDTH, *(int(len(s) * _CHAR_WIDTH) + 12 for s in summaries)])
+    width = _LABEL_WIDTH + _PLOT_WIDTH + text_width
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{_attr(chart_id)}" '
-        f'role="img" aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {width} {height}" '
+        f'style="max-width:{width}px" preserveAspectRatio="xMinYMin meet" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="13">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
@@ -85,37 +89,42 @@ def stacked_bars(
             f'<rect x="{x}" y="6" width="12" height="12" fill="{segment.colour}"/>'
             f'<text x="{x + 17}" y="16" fill="#1a1a1a">{escape(segment.name)}</text>'
         )
-        x += 30 + 8 * len(segment.name)
+        x += 30 + int(_CHAR_WIDTH * len(segment.name))
     if not rows:
         parts.append(f'<text x="0" y="{_TOP + 16}" fill="#1a1a1a">Nothing to show.</text>')
-    for index, row in enumerate(rows):
+    for index, (row, summary) in enumerate(zip(rows, summaries, strict=True)):
         y = _TOP + index * (_BAR_HEIGHT + _GAP)
         parts.append(
             f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#1a1a1a">'
             f"<title>{escape(row.label)}</title>{escape(_shorten(row.label))}</text>"
         )
         x_pos = float(_LABEL_WIDTH)
-        words = []
         for segment in segments:
             value = row.values.get(segment.name, 0)
             if value <= 0:
                 continue
-            width = max(plot * value / largest, 2.0)
+            bar = max(_PLOT_WIDTH * value / largest, 2.0)
             parts.append(
-                f'<rect x="{x_pos:.1f}" y="{y}" width="{width:.1f}" height="{_BAR_HEIGHT}" '
+                f'<rect x="{x_pos:.1f}" y="{y}" width="{bar:.1f}" height="{_BAR_HEIGHT}" '
                 f'fill="{segment.colour}" stroke="#ffffff" stroke-width="1">'
                 f"<title>{escape(row.label)}: {escape(_number(value, unit))} "
                 f"{escape(segment.name)}</title></rect>"
             )
-            words.append(f"{_number(value)} {segment.name}")
-            x_pos += width
-        total = sum(row.values.values())
-        summary = _number(total, unit) + (f" ({', '.join(words)})" if words else "")
+            x_pos += bar
         parts.append(
             f'<text x="{x_pos + 6:.1f}" y="{y + 15}" fill="#1a1a1a">{escape(summary)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _summary(row: Row, segments: list[Segment], unit: str) -> str:
+    """'3 (2 error, 1 info)', or '4,800 local' when the bar has one part."""
+    present = [(s.name, row.values[s.name]) for s in segments if row.values.get(s.name, 0) > 0]
+    total = _number(sum(row.values.values()), unit)
+    if len(present) == 1:
+        return f"{total} {present[0][0]}"
+    return f"{total} ({', '.join(f'{_number(v)} {name}' for name, v in present)})"
 
 
 def findings_by_site(chart_id: str, counts: list[tuple[str, dict[str, int]]]) -> str:

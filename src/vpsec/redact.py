@@ -38,16 +38,83 @@ WITHHELD = "withheld"
 # Ranks and forms of address that precede names in the records; they are not names.
 HONORIFICS = frozenset(
     word.casefold()
-    for word in (
-        "Mr Mrs Ms Miss Mx Dr Prof Me Maître Hon Rev Sir Dame "
-        "Cdt Cmdt Cmdte Cdte Comdt Commandant Comandante Capt Cap Cpt Captain Lt Lieut "
-        "Col Gen Maj Major Sgt Sergeant Sof Suboficial Cpl Insp Inspector Chief Supt "
-        "Superintendent Cmdr Commander Officer Adj Adjt Brig PNP PNC"
-    ).split()
+    for word in [
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Mx",
+        "Dr",
+        "Prof",
+        "Me",
+        "Maître",
+        "Hon",
+        "Rev",
+        "Sir",
+        "Dame",
+        "Cdt",
+        "Cmdt",
+        "Cmdte",
+        "Cdte",
+        "Comdt",
+        "Commandant",
+        "Comandante",
+        "Capt",
+        "Cap",
+        "Cpt",
+        "Captain",
+        "Lt",
+        "Lieut",
+        "Col",
+        "Gen",
+        "Maj",
+        "Major",
+        "Sgt",
+        "Sergeant",
+        "Sof",
+        "Suboficial",
+        "Cpl",
+        "Insp",
+        "Inspector",
+        "Chief",
+        "Supt",
+        "Superintendent",
+        "Cmdr",
+        "Commander",
+        "Officer",
+        "Adj",
+        "Adjt",
+        "Brig",
+        "PNP",
+        "PNC",
+    ]
 )
 # Words that may sit inside a name but say nothing about who it is.
 _PARTICLES = frozenset(
-    "de del della der den di da das dos du la le van von bin ben al el y e the and".split()
+    [
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "bin",
+        "ben",
+        "al",
+        "el",
+        "y",
+        "e",
+        "the",
+        "and",
+    ]
 )
 _MIN_TOKEN = 3
 
@@ -241,7 +308,9 @@ class Redactor:
         elif kind == "Deployment" and out.get("chain_of_command"):
             chain = dict(out["chain_of_command"])
             chain["commander"] = self._replace(chain.get("commander"), "commander")
-            chain["company_liaison"] = self._replace(chain.get("company_liaison"), "company liaison")
+            chain["company_liaison"] = self._replace(
+                chain.get("company_liaison"), "company liaison"
+            )
             out["chain_of_command"] = chain
         elif kind == "Decision":
             out["made_by"] = self._replace(out.get("made_by"), WITHHELD)

@@ -27,6 +27,7 @@ from vpsec.redact import Publication, Redactor
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
     from vpsec.load.workspace import Workspace
     from vpsec.models.config import WorkspaceConfig
@@ -80,7 +81,10 @@ def _builtin_dir() -> Path:
 
 def template_dirs(root: Path) -> list[tuple[str, Path]]:
     """Where templates come from, first match wins: (label for messages, folder)."""
-    dirs = [(f"{TEMPLATES_DIR}/", root / TEMPLATES_DIR), (f"vpsec:{TEMPLATES_DIR}/", _builtin_dir())]
+    dirs = [
+        (f"{TEMPLATES_DIR}/", root / TEMPLATES_DIR),
+        (f"vpsec:{TEMPLATES_DIR}/", _builtin_dir()),
+    ]
     return [(label, folder) for label, folder in dirs if folder.is_dir()]
 
 
@@ -125,13 +129,26 @@ def md_escape(value: object) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _code_spans(value: object) -> Markup:
+    """Escaped text with `backticked` spans as <code> (the catalogue writes field names so)."""
+    from markupsafe import Markup, escape
+
+    text = str(escape("" if value is None else value))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", text))
+
+
 def _label(value: object) -> str:
     """An enum value for people: 'emergency_reserve' -> 'emergency reserve'."""
     return "" if value is None else str(value).replace("_", " ")
 
 
 def _yesno(value: object) -> str:
-    return {True: "yes", False: "no"}.get(value, "not recorded") if value in (True, False, None) else str(value)  # type: ignore[call-overload]
+    """True/False/None as words; anything else as itself."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return "not recorded" if value is None else str(value)
 
 
 def _amount(value: object) -> str:
@@ -164,13 +181,13 @@ def _environment(root: Path, fmt: str) -> jinja2.Environment:
         # None prints as nothing, never as the word "None".
         finalize=lambda value: "" if value is None else value,
     )
-    env.filters.update(md=md_escape, label=_label, yesno=_yesno, money=_money, amount=_amount)
+    env.filters.update(
+        code=_code_spans, md=md_escape, label=_label, yesno=_yesno, money=_money, amount=_amount
+    )
     return env
 
 
-def _template_location(
-    error: BaseException, root: Path, fallback: str
-) -> tuple[str, int | None]:
+def _template_location(error: BaseException, root: Path, fallback: str) -> tuple[str, int | None]:
     """The template file and line an error happened at, as a user would name it."""
     import jinja2
 
@@ -202,7 +219,7 @@ def _display_name(filename: str, root: Path) -> str:
 
 def _template_error(error: BaseException, root: Path, template_name: str) -> TemplateError:
     import jinja2
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     name, line = _template_location(error, root, f"{TEMPLATES_DIR}/{template_name}")
     where = f"{name}:{line}" if line else name
@@ -309,7 +326,7 @@ def _base_data(
     records = [redactor.record(r) for r in records if r["id"] not in hidden]
     findings = [f for f in findings if f["record"] not in hidden]
     waivers = [
-        {**w, "approved_by": redactor.approver(w["approved_by"])}
+        {**w, "approved_by": redactor.approver(str(w["approved_by"]))}
         for w in waivers
         if w["record"] not in hidden
     ]
@@ -389,7 +406,9 @@ def build_context(
         )
         context["findings"] = context["site"]["findings"]
     if options.record is not None:
-        context["meeting"] = _meeting_detail(options.record, by_id, by_kind, site_names, redactor)
+        context["meeting"] = _meeting_detail(
+            workspace, options.record, by_id, by_kind, site_names, redactor
+        )
     context["charts"] = _charts(context, options)
     return context
 
@@ -471,7 +490,9 @@ def _transfers(
             ],
             "by_level": [
                 {"authority": lvl, "currency": c, "amount": a}
-                for (lvl, c), a in sorted(by_level.items(), key=lambda kv: (level_rank.get(kv[0][0], 9), kv[0][1]))
+                for (lvl, c), a in sorted(
+                    by_level.items(), key=lambda kv: (level_rank.get(kv[0][0], 9), kv[0][1])
+                )
             ],
             "unvalued_items": unvalued,
         },
@@ -508,6 +529,7 @@ def _site_detail(
 
 
 def _meeting_detail(
+    workspace: Workspace,
     record_id: str,
     by_id: dict[str, dict[str, Any]],
     by_kind: dict[str, list[dict[str, Any]]],
@@ -524,11 +546,14 @@ def _meeting_detail(
     if meeting["kind"] != "Meeting":
         raise UsageError(f"--record: {record_id} is a {meeting['kind']}, not a Meeting")
     concerns = [by_id[i] for i in meeting.get("concerns_raised") or [] if i in by_id]
+    raised = getattr(workspace.by_id[record_id].model, "concerns_raised", None) or []
     logged = [d for d in by_kind["Decision"] if d.get("meeting") == record_id]
     return {
         **meeting,
-        "site_name": site_names.get(meeting.get("site") or "", None),
+        "site_name": site_names.get(meeting.get("site") or ""),
         "concerns": concerns,
+        # Concerns about restricted records, counted so a public reader knows some are left out.
+        "concerns_withheld": sum(1 for i in raised if redactor and i in redactor.restricted),
         "logged_decisions": sorted(logged, key=lambda d: (d["date"], d["id"])),
     }
 
@@ -551,7 +576,7 @@ def _charts(context: dict[str, Any], options: ReportOptions) -> dict[str, Any]:
     transfer_charts = [
         {
             "currency": currency,
-            "svg": Markup(  # noqa: S704 - built here from escaped text
+            "svg": Markup(
                 charts.transfers_by_month(
                     f"chart-transfers-{currency.lower()}",
                     currency,
@@ -562,7 +587,7 @@ def _charts(context: dict[str, Any], options: ReportOptions) -> dict[str, Any]:
         for currency, months in sorted(by_currency.items())
     ]
     return {
-        "findings_by_site": Markup(charts.findings_by_site("chart-findings", rows)),  # noqa: S704
+        "findings_by_site": Markup(charts.findings_by_site("chart-findings", rows)),
         "transfers_by_month": transfer_charts,
     }
 

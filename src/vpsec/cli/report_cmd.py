@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--record", help="The meeting (the meeting report needs it).")
         ] = None,
         as_of: Annotated[
-            str | None, typer.Option("--as-of", help="Date of the report (YYYY-MM-DD; default today).")
+            str | None,
+            typer.Option("--as-of", help="Date of the report (YYYY-MM-DD; default today)."),
         ] = None,
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically).")
