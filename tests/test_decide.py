@@ -381,3 +381,13 @@ def test_two_decides_racing_lose_nothing(repo: Path) -> None:
     in_head = git(repo, "ls-tree", "--name-only", "HEAD", "decisions/").split()
     assert len(in_head) == codes.count(0)
     assert sorted(f"decisions/{name}" for name in decision_files(repo)) == sorted(in_head)
+
+
+def test_git_not_installed_is_refused(repo: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    before = _snapshot(repo)
+    monkeypatch.setenv("PATH", str(repo / "no-bin-here"))
+    code, _out, err = cli(repo, "decide", "Something", "--by", "Board")
+    monkeypatch.undo()
+    assert code == 2
+    assert "git is not installed" in err
+    assert _snapshot(repo) == before

@@ -508,20 +508,23 @@ class _Auditor:
         states: dict[str, dict[str, str | None]] = {}
         merged: dict[str, str | None] = {}
         for parent in commit.parents:
-            for change in repo.changes_between(parent, commit.sha):
+            for change in repo.changes_between(parent, commit.sha, history.prefix):
                 if not history.in_scope(change.path):
                     continue
                 states.setdefault(change.path, {})[parent] = change.old_blob
                 merged[change.path] = change.new_blob
         if not states:
             return False
-        base = repo.merge_base(commit.parents)
+        base: str | None = None
+        base_known = False
         adds = False
         for path, differing in states.items():
             s_m = merged[path]
             side = {parent: differing.get(parent, s_m) for parent in commit.parents}
             if not history.is_decision(path, s_m, *side.values()):
                 continue
+            if not base_known:  # only merges that touch a decision pay for the merge base
+                base, base_known = repo.merge_base(commit.parents), True
             s_b = repo.blob_at(base, path) if base else None
             if s_m is not None and all(state is None for state in side.values()):
                 if history.is_decision(path, s_m):

@@ -334,8 +334,8 @@ class Repository:
         commits.reverse()
         return commits
 
-    def changes_between(self, parent: str, commit: str) -> list[FileChange]:
-        """The files that differ between parent and commit (for the sides of a merge)."""
+    def changes_between(self, parent: str, commit: str, prefix: str = "") -> list[FileChange]:
+        """The files under prefix that differ between parent and commit (sides of a merge)."""
         git_module = _git_module()
         try:
             out = self._repo.git.diff_tree(
@@ -348,6 +348,7 @@ class Repository:
                 parent,
                 commit,
                 "--",
+                *([f":(literal){prefix}"] if prefix else []),
                 strip_newline_in_stdout=False,
             )
         except git_module.GitCommandError as error:
