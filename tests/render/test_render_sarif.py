@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +235,25 @@ def test_entry_point_could_not_run_is_2_and_writes_nothing(tmp_path: Path) -> No
     assert done.returncode == 2
     assert not target.exists()
     assert "Traceback" not in done.stderr
+
+
+def test_validate_run_on_broken_records_is_valid_sarif(write_workspace: Any) -> None:
+    root = write_workspace(
+        {"sites/a.yaml": "apiVersion: vpsec/v1\nkind: Site\nid: a\nname: [unclosed\n"}
+    )
+    done = run_vpsec("validate", str(root), "--format", "sarif")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    validate(document)
+    (item,) = document["runs"][0]["results"]
+    assert item["ruleId"] == "V001" and item["level"] == "error"
+    assert item["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_a_rule_missing_from_the_result_still_gets_a_descriptor() -> None:
+    result = replace(made_result([finding("TRF001")]), rules=())
+    document = sarif(result)
+    validate(document)
+    (descriptor,) = document["runs"][0]["tool"]["driver"]["rules"]
+    assert descriptor["id"] == "TRF001"
+    assert descriptor["fullDescription"]["text"]
