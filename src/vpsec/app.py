@@ -12,9 +12,8 @@ from pathlib import Path
 from vpsec import __version__
 from vpsec.atomic import write_atomic
 from vpsec.errors import UsageError
-from vpsec.findings import Finding, RunResult, Severity, WaivedFinding
+from vpsec.findings import Finding, RunResult, Severity
 from vpsec.load.config import find_root, load_config
-from vpsec.load.workspace import load_workspace
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
@@ -34,6 +33,7 @@ class CheckOptions:
     site: str | None = None
     statistics: bool = False
     color: bool = False
+    use_cache: bool = True
 
 
 def parse_codes(text: str | None) -> list[str]:
@@ -85,63 +85,78 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def run_check(options: CheckOptions, command: str) -> RunResult:
-    """Load and validate the workspace, then (for assess) run the rules."""
+    """Load and validate the workspace, then (for assess) run the rules.
+
+    The outcome is cached by everything it depends on, so a re-run with
+    nothing changed reads no record at all.
+    """
+    from vpsec import catalogue, selection
+    from vpsec.cache import Cache, digest, run_key
+    from vpsec.load.workspace import scan_workspace
+    from vpsec.outcome import Outcome, evaluate
     from vpsec.render import FORMATS
 
     if options.format not in FORMATS:
         raise UsageError(f"--format: choose one of {', '.join(FORMATS)}")
-    _fail_level(options.fail_on)
+    fail_on = _fail_level(options.fail_on)
     as_of = options.as_of or date.today()
     root = find_root(options.path)
-    config, findings, config_doc = load_config(root)
-    workspace, record_findings = load_workspace(root, config)
-    findings.extend(record_findings)
-    waived: tuple[WaivedFinding, ...] = ()
-    checked: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    rules_used: list[str] = sorted({f.rule for f in findings})
+    config, config_findings, config_doc = load_config(root)
+    rules: tuple[date, list[str], list[str]] | None = None
+    rules_used: set[str] = set()
     if command == "assess":
-        from vpsec.engine import run_rules
-
-        select = options.select if options.select is not None else list(config.rules.select)
-        select = select + options.extend_select
-        ignore = list(config.rules.ignore) + options.ignore
         _check_selectors("--select", options.select or [])
         _check_selectors("--extend-select", options.extend_select)
         _check_selectors("--ignore", options.ignore)
-        assessment = run_rules(workspace, as_of, select, ignore, config_doc)
-        findings.extend(assessment.findings)
-        waived = assessment.waived
-        checked = assessment.checked
-        from vpsec import selection
+        select = options.select if options.select is not None else list(config.rules.select)
+        select = select + options.extend_select
+        ignore = list(config.rules.ignore) + options.ignore
+        rules = (as_of, select, ignore)
+        rules_used.update(selection.selected_codes(select, ignore))
 
-        rules_used = sorted(
-            {*(f.rule for f in findings), *selection.selected_codes(select, ignore)}
-        )
-    from vpsec import catalogue
+    cache = Cache.open(root, enabled=options.use_cache)
+    scan = scan_workspace(root, config, cache)
+    key = run_key(
+        [
+            command,
+            rules,
+            digest((root / "vpsec.yaml").read_bytes()),
+            scan.fingerprint(),
+        ]
+    )
+    outcome = Outcome.from_data(cache.run(key)) if cache.enabled else None
+    if outcome is None:
+        outcome = evaluate(root, config, config_findings, config_doc, scan, cache, rules)
+        cache.remember_run(key, outcome.to_data())
+    cache.save()
 
-    shown = sorted(findings, key=Finding.sort_key)
+    shown: list[Finding] = list(outcome.findings)
+    waived = outcome.waived
+    checked = outcome.checked
     if options.site is not None:
-        if options.site not in workspace.by_id:
-            raise UsageError(f"--site: no site with id {options.site!r} in the workspace")
-        shown = [f for f in shown if options.site in f.sites]
-        waived = tuple(w for w in waived if options.site in w.finding.sites)
+        site = options.site
+        if site not in outcome.site_ids:
+            raise UsageError(f"--site: no site with id {site!r} in the workspace")
+        shown = [f for f in shown if site in f.sites]
+        waived = tuple(w for w in waived if site in w.finding.sites)
         # Only that site's records count as checked (JUnit lists them as passing cases).
         checked = tuple(
-            (code, tuple(r for r in ids if options.site in workspace.by_id[r].model.site_ids()))
+            (code, tuple(r for r in ids if site in outcome.record_sites.get(r, ())))
             for code, ids in checked
         )
+    rules_used.update(f.rule for f in outcome.findings)
     return RunResult(
         command=command,
         version=__version__,
         as_of=as_of,
         workspace=_display(root),
-        records=len(workspace.records) + _invalid_records(findings),
+        records=outcome.records,
         findings=tuple(shown),
         waived=waived,
-        rules=tuple(catalogue.rule(code) for code in rules_used),
+        rules=tuple(catalogue.rule(code) for code in sorted(rules_used)),
         checked=checked,
         repo_prefix=_repo_prefix(root),
-        fail_on=_fail_level(options.fail_on),
+        fail_on=fail_on,
     )
 
 
@@ -157,13 +172,6 @@ def _repo_prefix(root: Path) -> str:
             relative = root.relative_to(folder).as_posix()
             return "" if relative == "." else f"{relative}/"
     return ""
-
-
-def _invalid_records(findings: list[Finding]) -> int:
-    """Records that were read but left out for failing validation."""
-    return len(
-        {(f.path, f.record) for f in findings if f.rule in ("V002", "V003", "V004") and f.record}
-    )
 
 
 def check(options: CheckOptions, command: str) -> int:

@@ -62,6 +62,28 @@ class Finding:
             "sources": list(self.sources),
         }
 
+    def to_data(self) -> dict[str, Any]:
+        """Every field, as plain data (for the run cache)."""
+        return {**self.to_json(), "field": self.field, "sites": list(self.sites)}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            rule=data["rule"],
+            severity=Severity(data["severity"]),
+            title=data["title"],
+            message=data["message"],
+            path=data["path"],
+            line=data["line"],
+            column=data["column"],
+            record=data["record"],
+            kind=data["kind"],
+            site=data["site"],
+            sources=tuple(data["sources"]),
+            field=data["field"],
+            sites=tuple(data["sites"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class WaivedFinding:

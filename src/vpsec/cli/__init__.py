@@ -18,7 +18,10 @@ from vpsec.cli.state import STATE
 
 app = typer.Typer(
     name="vpsec",
-    help="Keep security arrangements in line with the Voluntary Principles on Security and Human Rights.",
+    help=(
+        "Keep security arrangements in line with the Voluntary Principles "
+        "on Security and Human Rights."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

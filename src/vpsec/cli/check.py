@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vpsec import app as use_cases
 from vpsec.cli.state import STATE
+
+if TYPE_CHECKING:
+    from vpsec.app import CheckOptions
 
 PathArg = Annotated[
     Path | None,
@@ -43,6 +45,9 @@ Site = Annotated[
 Statistics = Annotated[
     bool, typer.Option("--statistics", help="Counts per rule instead of the list.")
 ]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the cache in .vpsec/cache.")
+]
 
 
 def _options(
@@ -57,7 +62,10 @@ def _options(
     fail_on: str,
     site: str | None,
     statistics: bool,
-) -> use_cases.CheckOptions:
+    no_cache: bool,
+) -> CheckOptions:
+    from vpsec import app as use_cases
+
     return use_cases.CheckOptions(
         path=path or workspace or Path.cwd(),
         as_of=use_cases.parse_day(as_of),
@@ -70,6 +78,7 @@ def _options(
         site=site,
         statistics=statistics,
         color=STATE.color,
+        use_cache=not no_cache,
     )
 
 
@@ -84,10 +93,24 @@ def register(app: typer.Typer) -> None:
         fail_on: FailOn = "error",
         site: Site = None,
         statistics: Statistics = False,
+        no_cache: NoCache = False,
     ) -> None:
         """Check the records against the format: schemas, ids and references (V codes)."""
+        from vpsec import app as use_cases
+
         options = _options(
-            path, workspace, as_of, format, output, None, None, None, fail_on, site, statistics
+            path,
+            workspace,
+            as_of,
+            format,
+            output,
+            None,
+            None,
+            None,
+            fail_on,
+            site,
+            statistics,
+            no_cache,
         )
         raise typer.Exit(use_cases.check(options, "validate"))
 
@@ -104,8 +127,11 @@ def register(app: typer.Typer) -> None:
         fail_on: FailOn = "error",
         site: Site = None,
         statistics: Statistics = False,
+        no_cache: NoCache = False,
     ) -> None:
         """Validate, then check every selected good-practice rule."""
+        from vpsec import app as use_cases
+
         options = _options(
             path,
             workspace,
@@ -118,6 +144,7 @@ def register(app: typer.Typer) -> None:
             fail_on,
             site,
             statistics,
+            no_cache,
         )
         raise typer.Exit(use_cases.check(options, "assess"))
 
@@ -126,6 +153,7 @@ def register(app: typer.Typer) -> None:
         code: Annotated[str | None, typer.Argument(help="A rule code to explain.")] = None,
     ) -> None:
         """List the rule catalogue, or explain one rule."""
+        from vpsec import app as use_cases
         from vpsec.rules_doc import explain_rule, rules_table
 
         text = (

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from vpsec import app as use_cases
-
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -22,6 +20,8 @@ def register(app: typer.Typer) -> None:
         ] = "Example Mining plc",
     ) -> None:
         """Create a workspace: vpsec.yaml, the kind folders, schemas, .gitignore, git init."""
+        from vpsec import app as use_cases
+
         raise typer.Exit(use_cases.init(directory, organisation, example))
 
     @app.command()
@@ -29,7 +29,10 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[
             str,
             typer.Argument(
-                help="Site, Deployment, Transfer, Meeting, RiskAssessment, Agreement, Incident, Consultation or Decision."
+                help=(
+                    "Site, Deployment, Transfer, Meeting, RiskAssessment, Agreement, "
+                    "Incident, Consultation or Decision."
+                )
             ),
         ],
         record_id: Annotated[str | None, typer.Option("--id", help="The new record's id.")] = None,
@@ -39,6 +42,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Write a new record from its template and print its path."""
+        from vpsec import app as use_cases
+
         raise typer.Exit(use_cases.new(workspace or Path.cwd(), kind, record_id, site))
 
     @app.command()
@@ -51,4 +56,6 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print or write the JSON Schemas, for editors using yaml-language-server."""
+        from vpsec import app as use_cases
+
         raise typer.Exit(use_cases.schema(kind, output))

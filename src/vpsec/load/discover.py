@@ -16,7 +16,11 @@ class SourceFile:
     """A record file: its workspace-relative path (with /) and where it is on disk."""
 
     rel: str
-    path: Path
+    location: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,44 +51,50 @@ def discover(root: Path, exclude: list[str]) -> tuple[list[SourceFile], list[Ski
     Hidden files and folders and excluded folders are skipped. Symbolic links
     to folders are never followed (no loops, no escaping the workspace); a
     link to a file is read only when its target lies inside the workspace.
+    os.scandir is used rather than pathlib: on 10,000 files the Path objects
+    alone cost more than the walk.
     """
     root = root.resolve()
     found: list[SourceFile] = []
     skipped: list[SkippedFile] = []
-    for current, dirnames, filenames in os.walk(root, followlinks=False):
-        base = Path(current)
-        rel_dir = base.relative_to(root).as_posix()
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = [
-            name
-            for name in dirnames
-            if not name.startswith(".") and not _excluded(prefix + name, exclude)
-        ]
-        for name in filenames:
-            if name.startswith(".") or not name.endswith(_SUFFIXES):
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            # A folder that vanished or cannot be listed holds nothing we can read.
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
             rel = prefix + name
-            if rel == WORKSPACE_FILE or _excluded(rel, exclude):
+            if entry.is_dir(follow_symlinks=False):
+                if not _excluded(rel, exclude):
+                    pending.append((entry.path, rel + "/"))
                 continue
-            path = base / name
-            if path.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    skipped.append(
-                        SkippedFile(
-                            rel, "a symbolic link that leads nowhere (broken or a loop); not read"
-                        )
-                    )
+            if not name.endswith(_SUFFIXES) or rel == WORKSPACE_FILE or _excluded(rel, exclude):
+                continue
+            if entry.is_symlink():
+                reason = _link_problem(Path(entry.path), root)
+                if reason is not None:
+                    skipped.append(SkippedFile(rel, reason))
                     continue
-                if not _inside(target, root):
-                    skipped.append(
-                        SkippedFile(
-                            rel, "a symbolic link to a file outside the workspace; not read"
-                        )
-                    )
-                    continue
-            found.append(SourceFile(rel, path))
+            found.append(SourceFile(rel, entry.path))
     found.sort(key=lambda source: source.rel)
     skipped.sort(key=lambda skip: skip.rel)
     return found, skipped
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a symbolic link is not read, or None when its target is a file in the workspace."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "a symbolic link that leads nowhere (broken or a loop); not read"
+    if not _inside(target, root):
+        return "a symbolic link to a file outside the workspace; not read"
+    if target.is_dir():
+        return "a symbolic link to a folder; folders are never followed"
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,8 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from vpsec import catalogue
+from vpsec.cache import Cache, StatKey, stat_key
+from vpsec.cache import digest as content_digest
 from vpsec.findings import Finding
-from vpsec.load.discover import SourceFile, discover
+from vpsec.load.discover import SkippedFile, SourceFile, discover
 from vpsec.load.messages import describe, field_path, suggest
 from vpsec.load.yamlread import Path_, Position, RawDocument, YamlProblem, decode, parse_documents
 from vpsec.models import API_VERSION, KINDS, Record
@@ -111,24 +114,40 @@ class _Candidate:
     model: Record | None
 
 
+def _read_problem(error: OSError) -> YamlProblem:
+    if isinstance(error, FileNotFoundError):
+        return YamlProblem("the file disappeared while it was being read")
+    if isinstance(error, PermissionError):
+        return YamlProblem("the file cannot be read: permission denied")
+    if isinstance(error, IsADirectoryError):
+        return YamlProblem("expected a file but found a folder")
+    return YamlProblem(f"the file cannot be read: {error.strerror or error}")
+
+
+def _too_large(size: int, max_bytes: int) -> YamlProblem:
+    return YamlProblem(
+        f"the file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:g} MB "
+        "limit (limits.max_file_mb in vpsec.yaml); split it into smaller files"
+    )
+
+
+def parse_bytes(data: bytes) -> list[RawDocument] | YamlProblem:
+    """The documents of a file's content, or the problem that prevents reading it."""
+    try:
+        return parse_documents(decode(data))
+    except YamlProblem as problem:
+        return problem
+
+
 def read_file(source: SourceFile, max_bytes: int) -> list[RawDocument]:
     """The documents of one file. Raises YamlProblem for anything unreadable."""
     try:
         size = source.path.stat().st_size
         if size > max_bytes:
-            raise YamlProblem(
-                f"the file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:g} MB "
-                "limit (limits.max_file_mb in vpsec.yaml); split it into smaller files"
-            )
+            raise _too_large(size, max_bytes)
         data = source.path.read_bytes()
-    except FileNotFoundError:
-        raise YamlProblem("the file disappeared while it was being read") from None
-    except PermissionError:
-        raise YamlProblem("the file cannot be read: permission denied") from None
-    except IsADirectoryError:
-        raise YamlProblem("expected a file but found a folder") from None
     except OSError as error:
-        raise YamlProblem(f"the file cannot be read: {error.strerror or error}") from None
+        raise _read_problem(error) from None
     return parse_documents(decode(data))
 
 
@@ -317,18 +336,130 @@ def build_workspace(
     return workspace, findings
 
 
-def load_workspace(root: Path, config: WorkspaceConfig) -> tuple[Workspace, list[Finding]]:
-    """Discover, read and validate every record file under root."""
+@dataclass(slots=True)
+class ScannedFile:
+    """A record file after the scan: its content digest, and its parse when already known."""
+
+    rel: str
+    location: str
+    stat: StatKey | None = None
+    digest: str | None = None
+    data: bytes | None = None
+    result: list[RawDocument] | YamlProblem | None = None
+
+
+@dataclass(slots=True)
+class Scan:
+    """What a workspace holds right now, cheaply: paths, digests, cached parses."""
+
+    files: list[ScannedFile]
+    skipped: list[SkippedFile]
+
+    def fingerprint(self) -> list[Any]:
+        """Everything the records' findings depend on, for the run cache's key."""
+        return [
+            [f.rel, f.digest or (f.result.message if isinstance(f.result, YamlProblem) else None)]
+            for f in self.files
+        ] + [[s.rel, s.reason] for s in self.skipped]
+
+
+def scan_workspace(root: Path, config: WorkspaceConfig, cache: Cache | None = None) -> Scan:
+    """Discover the record files and learn each one's digest, reading only what changed."""
     sources, skipped = discover(root, config.exclude)
     max_bytes = int(config.limits.max_file_mb * 1_000_000)
-    findings = [validation_finding("V001", skip.reason, skip.rel) for skip in skipped]
+    files: list[ScannedFile] = []
+    for source in sources:
+        scanned = ScannedFile(source.rel, source.location)
+        files.append(scanned)
+        try:
+            # os functions on plain strings: Path objects cost more than the I/O here.
+            stat = os.stat(source.location)  # noqa: PTH116
+            if stat.st_size > max_bytes:
+                scanned.result = _too_large(stat.st_size, max_bytes)
+                continue
+            scanned.stat = stat_key(stat)
+            known = cache.known_digest(source.rel, scanned.stat) if cache else None
+            if known is None:
+                with open(source.location, "rb") as handle:  # noqa: PTH123
+                    scanned.data = handle.read()
+                known = content_digest(scanned.data)
+                if cache is not None:
+                    cache.note_digest(source.rel, scanned.stat, known)
+            scanned.digest = known
+        except OSError as error:
+            scanned.result = _read_problem(error)
+    return Scan(files, skipped)
 
-    def parsed() -> Iterator[tuple[str, list[RawDocument] | YamlProblem]]:
-        for source in sources:
-            try:
-                yield source.rel, read_file(source, max_bytes)
-            except YamlProblem as problem:
-                yield source.rel, problem
 
-    workspace, more = build_workspace(root, config, parsed())
+def _complete(scan: Scan, cache: Cache | None) -> None:
+    """Fill in each file's parse from the cache, or read the files the cache cannot supply."""
+    for scanned in scan.files:
+        if scanned.result is not None:
+            continue
+        if cache is not None and scanned.digest is not None:
+            scanned.result = cache.parsed(scanned.digest)
+            if scanned.result is not None:
+                scanned.data = None
+                continue
+        if scanned.data is not None:
+            continue
+        try:
+            with open(scanned.location, "rb") as handle:  # noqa: PTH123
+                scanned.data = handle.read()
+        except OSError as error:
+            scanned.result = _read_problem(error)
+
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+
+
+def _parse_chunk(chunk: list[bytes]) -> list[list[RawDocument] | YamlProblem]:
+    return [parse_bytes(data) for data in chunk]
+
+
+def _parse_all(contents: list[bytes], workers: int | None) -> list[list[RawDocument] | YamlProblem]:
+    """Parse many files' contents, in parallel across cores when there are enough of them."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(contents) < PARALLEL_MIN_FILES:
+        return _parse_chunk(contents)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(contents) // (count * 4))
+    chunks = [contents[i : i + size] for i in range(0, len(contents), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=min(count, 8)) as pool:
+            return [result for part in pool.map(_parse_chunk, chunks) for result in part]
+    except (OSError, RuntimeError):
+        # No processes to be had (a sandbox, a limit): parse here instead.
+        return _parse_chunk(contents)
+
+
+def load_scanned(
+    root: Path,
+    config: WorkspaceConfig,
+    scan: Scan,
+    cache: Cache | None = None,
+    workers: int | None = None,
+) -> tuple[Workspace, list[Finding]]:
+    """Parse what the scan did not find in the cache, then validate everything."""
+    _complete(scan, cache)
+    pending = [f for f in scan.files if f.result is None and f.data is not None]
+    for scanned, result in zip(
+        pending, _parse_all([f.data for f in pending if f.data is not None], workers), strict=True
+    ):
+        scanned.result = result
+        if cache is not None and scanned.digest is not None:
+            cache.remember(scanned.digest, result)
+        scanned.data = None
+    findings = [validation_finding("V001", skip.reason, skip.rel) for skip in scan.skipped]
+    documents = [(f.rel, f.result) for f in scan.files if f.result is not None]
+    workspace, more = build_workspace(root, config, documents)
     return workspace, findings + more
+
+
+def load_workspace(
+    root: Path, config: WorkspaceConfig, cache: Cache | None = None
+) -> tuple[Workspace, list[Finding]]:
+    """Discover, read and validate every record file under root."""
+    return load_scanned(root, config, scan_workspace(root, config, cache), cache)

@@ -1,0 +1,104 @@
+"""The outcome of checking a workspace, computed afresh or taken from the run cache.
+
+It holds what a run found before any --site filter, plus the little it needs
+to filter by site later, so that a cached outcome can answer every option
+without loading a single record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from vpsec.cache import Cache
+from vpsec.findings import Finding, WaivedFinding
+from vpsec.load.workspace import Scan, load_scanned
+from vpsec.load.yamlread import RawDocument
+from vpsec.models.config import WorkspaceConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Findings of one validate/assess run, unfiltered and sorted."""
+
+    findings: tuple[Finding, ...]
+    waived: tuple[WaivedFinding, ...]
+    checked: tuple[tuple[str, tuple[str, ...]], ...]
+    records: int
+    site_ids: frozenset[str]
+    record_sites: dict[str, tuple[str, ...]]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_data() for f in self.findings],
+            "waived": [
+                [w.finding.to_data(), w.reason, w.approved_by, w.expires.isoformat()]
+                for w in self.waived
+            ],
+            "checked": [[code, list(ids)] for code, ids in self.checked],
+            "records": self.records,
+            "site_ids": sorted(self.site_ids),
+            "record_sites": {k: list(v) for k, v in self.record_sites.items()},
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> Outcome | None:
+        """The outcome in data, or None when it is not one (a foreign or older cache)."""
+        try:
+            return cls(
+                findings=tuple(Finding.from_data(f) for f in data["findings"]),
+                waived=tuple(
+                    WaivedFinding(Finding.from_data(f), reason, by, date.fromisoformat(expires))
+                    for f, reason, by, expires in data["waived"]
+                ),
+                checked=tuple((code, tuple(ids)) for code, ids in data["checked"]),
+                records=int(data["records"]),
+                site_ids=frozenset(data["site_ids"]),
+                record_sites={k: tuple(v) for k, v in data["record_sites"].items()},
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def _invalid_records(findings: list[Finding]) -> int:
+    """Records that were read but left out for failing validation."""
+    return len(
+        {(f.path, f.record) for f in findings if f.rule in ("V002", "V003", "V004") and f.record}
+    )
+
+
+def evaluate(
+    root: Path,
+    config: WorkspaceConfig,
+    config_findings: list[Finding],
+    config_doc: RawDocument,
+    scan: Scan,
+    cache: Cache | None,
+    rules: tuple[date, list[str], list[str]] | None,
+) -> Outcome:
+    """Load and validate the scanned files; run the rules when given (as-of, select, ignore)."""
+    workspace, record_findings = load_scanned(root, config, scan, cache)
+    findings = [*config_findings, *record_findings]
+    waived: tuple[WaivedFinding, ...] = ()
+    checked: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    if rules is not None:
+        from vpsec.engine import run_rules
+
+        as_of, select, ignore = rules
+        assessment = run_rules(workspace, as_of, select, ignore, config_doc)
+        findings.extend(assessment.findings)
+        waived = assessment.waived
+        checked = assessment.checked
+    checked_ids = {record for _, ids in checked for record in ids}
+    return Outcome(
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        waived=waived,
+        checked=checked,
+        records=len(workspace.records) + _invalid_records(findings),
+        site_ids=frozenset(r.id for r in workspace.of_kind("Site")),
+        record_sites={
+            record_id: workspace.by_id[record_id].model.site_ids() for record_id in checked_ids
+        },
+    )
