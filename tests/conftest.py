@@ -32,7 +32,9 @@ def example_root() -> Path:
 def write_workspace(tmp_path: Path) -> WriteWorkspace:
     """Write a workspace: write_workspace({"sites/a.yaml": "..."}, config=...) -> root."""
 
-    def write(files: dict[str, str], config: str = MINIMAL_CONFIG, root: Path | None = None) -> Path:
+    def write(
+        files: dict[str, str], config: str = MINIMAL_CONFIG, root: Path | None = None
+    ) -> Path:
         base = root or tmp_path / "ws"
         base.mkdir(parents=True, exist_ok=True)
         (base / "vpsec.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
@@ -60,6 +62,8 @@ def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
         "GIT_COMMITTER_EMAIL": "committer@example.org",
     }.items():
         monkeypatch.setenv(name, value)
-    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
+    (home / ".gitconfig").write_text(
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
     yield
     os.environ.pop("GIT_DIR", None)

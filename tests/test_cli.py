@@ -107,7 +107,7 @@ def test_fail_on_levels(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_statistics(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = invoke(
+    _, out, _ = invoke(
         capsys, "assess", str(EXAMPLE), "--as-of", AS_OF, "--statistics", "--format", "json"
     )
     stats = json.loads(out)["statistics"]

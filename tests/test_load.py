@@ -1,4 +1,4 @@
-"""The loader and validation (V001-V006): every kind valid and invalid, as data, and the edge cases."""
+"""The loader and validation (V001-V006): every kind, valid and invalid, as data; edge cases."""
 
 from __future__ import annotations
 
@@ -157,7 +157,9 @@ def test_empty_files_and_documents_are_skipped(write_workspace: WriteWorkspace) 
         {
             "empty.yaml": "",
             "comments.yaml": "# nothing here\n",
-            "multi.yaml": "---\n---\napiVersion: vpsec/v1\nkind: Site\nid: m\nname: M\ncountry: PE\n---\n",
+            "multi.yaml": (
+                "---\n---\napiVersion: vpsec/v1\nkind: Site\nid: m\nname: M\ncountry: PE\n---\n"
+            ),
         }
     )
     result = _validate(root)

@@ -9,7 +9,9 @@ from vpsec.rules_doc import rules_markdown
 
 def test_rules_page_is_current() -> None:
     page = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert page == rules_markdown(), "docs/rules.md is stale: run `python -m vpsec.rules_doc > docs/rules.md`"
+    assert page == rules_markdown(), (
+        "docs/rules.md is stale: run `python -m vpsec.rules_doc > docs/rules.md`"
+    )
 
 
 def test_every_rule_is_documented_with_its_sources() -> None:

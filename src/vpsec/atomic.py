@@ -36,7 +36,7 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
-            os.replace(temp, path)
+            temp.replace(path)
         else:
             try:
                 os.link(temp, path)

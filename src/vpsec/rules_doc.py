@@ -57,7 +57,8 @@ def explain_rule(code: str, color: bool = False) -> str:
     buffer = io.StringIO()
     console = _console(buffer, color)
     console.print(
-        f"[bold]{info.code}[/bold] {escape(info.title)}  ({info.severity.value}, on {info.applies_to})"
+        f"[bold]{info.code}[/bold] {escape(info.title)}  "
+        f"({info.severity.value}, on {info.applies_to})"
     )
     console.print()
     for heading, text in (
@@ -85,7 +86,8 @@ def _markdown_entry(info: RuleInfo) -> str:
     lines = [
         f"### {info.code} — {info.title}",
         "",
-        f"*Severity:* `{info.severity.value}` · *Fires on:* {info.applies_to} · *Sources:* {sources}",
+        f"*Severity:* `{info.severity.value}` · *Fires on:* {info.applies_to} · "
+        f"*Sources:* {sources}",
         "",
         f"**What it checks.** {info.checks}",
         "",
@@ -104,7 +106,8 @@ def rules_markdown() -> str:
     parts = [
         "# Rule reference",
         "",
-        "<!-- Generated from src/vpsec/catalogue.yaml by `python -m vpsec.rules_doc`; do not edit. -->",
+        "<!-- Generated from src/vpsec/catalogue.yaml by `python -m vpsec.rules_doc`; "
+        "do not edit. -->",
         "",
         "Each rule turns one good practice of the DCAF–ICRC toolkit into a check. "
         "Severities: `error` (must hold), `warning` (should hold, or a justification is "

@@ -196,10 +196,7 @@ def write_schemas(folder: Path, *, overwrite: bool) -> list[Path]:
 
 
 def _in_git_repository(folder: Path) -> bool:
-    for parent in (folder, *folder.parents):
-        if (parent / ".git").exists():
-            return True
-    return False
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
 def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]:

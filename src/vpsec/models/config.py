@@ -12,10 +12,10 @@ DEFAULT_MAX_FILE_MB = 5.0
 
 
 class RulesConfig(Part):
-    select: list[Text] = ["ALL"]
-    ignore: list[Text] = []
-    severity: dict[str, Literal["error", "warning", "info"]] = {}
-    settings: dict[str, int | float] = {}
+    select: list[Text] = Field(default_factory=lambda: ["ALL"])
+    ignore: list[Text] = Field(default_factory=list)
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    settings: dict[str, int | float] = Field(default_factory=dict)
 
 
 class Waiver(Part):
@@ -38,7 +38,7 @@ class WorkspaceConfig(BaseModel):
     api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
     kind: Literal["Workspace"]
     organisation: RequiredText
-    exclude: list[Text] = ["reports/"]
-    rules: RulesConfig = RulesConfig()
-    waivers: list[Waiver] = []
-    limits: Limits = Limits()
+    exclude: list[Text] = Field(default_factory=lambda: ["reports/"])
+    rules: RulesConfig = Field(default_factory=RulesConfig)
+    waivers: list[Waiver] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)

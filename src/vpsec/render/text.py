@@ -26,10 +26,7 @@ def _location(finding: Finding) -> str:
 def _groups(result: RunResult) -> dict[str, list[Finding]]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        if result.command == "validate":
-            key = finding.path
-        else:
-            key = finding.site or _NO_SITE
+        key = finding.path if result.command == "validate" else finding.site or _NO_SITE
         groups[key].append(finding)
     return dict(sorted(groups.items(), key=lambda item: (item[0] == _NO_SITE, item[0])))
 
