@@ -64,8 +64,11 @@ def test(*pytest_args: str) -> int:
 
 
 def bench(*args: str) -> int:
-    """The benchmark harness (benchmarks/README.md)."""
+    """The benchmark harness (docs/performance.md)."""
     ensure_venv()
+    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if _run(*pip, "-e", ".[test,bench]") != 0:
+        return 2
     return _run(BIN / "python", "benchmarks/run.py", *args)
 
 

@@ -92,7 +92,7 @@ def run_check(options: CheckOptions, command: str) -> RunResult:
     """
     from vpsec import catalogue, selection
     from vpsec.cache import Cache, digest, run_key
-    from vpsec.load.workspace import scan_workspace
+    from vpsec.load.scan import scan_workspace
     from vpsec.outcome import Outcome, evaluate
     from vpsec.render import FORMATS
 

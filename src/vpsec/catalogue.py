@@ -13,12 +13,17 @@ class UnknownRule(KeyError):
     """A rule code that is not in the catalogue."""
 
 
+def _read_yaml(name: str) -> Any:
+    # The loader's own C-backed parser: several times faster than a ruamel constructor.
+    from vpsec.load.yamlread import parse_documents
+
+    text = resources.files("vpsec").joinpath(name).read_text(encoding="utf-8")
+    return parse_documents(text)[0].value
+
+
 @cache
 def _entries() -> dict[str, RuleInfo]:
-    from ruamel.yaml import YAML
-
-    text = resources.files("vpsec").joinpath("catalogue.yaml").read_text(encoding="utf-8")
-    raw: list[dict[str, Any]] = YAML(typ="safe").load(text)
+    raw: list[dict[str, Any]] = _read_yaml("catalogue.yaml")
     return {
         entry["code"]: RuleInfo(
             code=entry["code"],
@@ -53,8 +58,5 @@ def rule(code: str) -> RuleInfo:
 @cache
 def settings_defaults() -> dict[str, float]:
     """Rule settings and their defaults, from settings.yaml."""
-    from ruamel.yaml import YAML
-
-    text = resources.files("vpsec").joinpath("settings.yaml").read_text(encoding="utf-8")
-    raw: dict[str, dict[str, Any]] = YAML(typ="safe").load(text)
+    raw: dict[str, dict[str, Any]] = _read_yaml("settings.yaml")
     return {name: spec["default"] for name, spec in raw.items()}

@@ -14,7 +14,7 @@ from typing import Any
 
 from vpsec.cache import Cache
 from vpsec.findings import Finding, WaivedFinding
-from vpsec.load.workspace import Scan, load_scanned
+from vpsec.load.scan import Scan
 from vpsec.load.yamlread import RawDocument
 from vpsec.models.config import WorkspaceConfig
 
@@ -79,6 +79,8 @@ def evaluate(
     rules: tuple[date, list[str], list[str]] | None,
 ) -> Outcome:
     """Load and validate the scanned files; run the rules when given (as-of, select, ignore)."""
+    from vpsec.load.workspace import load_scanned
+
     workspace, record_findings = load_scanned(root, config, scan, cache)
     findings = [*config_findings, *record_findings]
     waived: tuple[WaivedFinding, ...] = ()

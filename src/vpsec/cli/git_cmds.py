@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from vpsec import app as use_cases
-
 Workspace = Annotated[Path | None, typer.Option("--workspace", "-w", help="The workspace folder.")]
 
 
@@ -57,9 +55,10 @@ def register(app: typer.Typer) -> None:
         workspace: Workspace = None,
     ) -> None:
         """The decision log, read from git history."""
+        from vpsec.app import parse_day
         from vpsec.decisions import log as run
 
-        day = use_cases.parse_day(since, "--since")
+        day = parse_day(since, "--since")
         raise typer.Exit(run(workspace or Path.cwd(), day, format))
 
     @app.command()
@@ -108,6 +107,7 @@ def register(app: typer.Typer) -> None:
         workspace: Workspace = None,
     ) -> None:
         """Records and findings a change adds, changes and removes, for pull-request review."""
+        from vpsec.app import parse_day
         from vpsec.diff import DiffOptions
         from vpsec.diff import diff as run
 
@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
             base=base,
             head=head,
             format=format,
-            as_of=use_cases.parse_day(as_of),
+            as_of=parse_day(as_of),
             output=output,
             fail_on=fail_on,
             start=workspace or Path.cwd(),

@@ -12,7 +12,7 @@ from vpsec.errors import ConfigError, WorkspaceNotFound
 from vpsec.findings import Finding
 from vpsec.load.discover import WORKSPACE_FILE
 from vpsec.load.messages import describe, field_path, suggest
-from vpsec.load.workspace import validation_finding
+from vpsec.load.validation import validation_finding
 from vpsec.load.yamlread import RawDocument, YamlProblem, decode, parse_documents
 from vpsec.models.config import RulesConfig, Waiver, WorkspaceConfig
 

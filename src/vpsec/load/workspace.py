@@ -11,45 +11,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vpsec import catalogue
-from vpsec.cache import Cache, StatKey, stat_key
-from vpsec.cache import digest as content_digest
+from vpsec.cache import Cache
 from vpsec.findings import Finding
-from vpsec.load.discover import SkippedFile, SourceFile, discover
 from vpsec.load.messages import describe, field_path, suggest
-from vpsec.load.yamlread import Path_, Position, RawDocument, YamlProblem, decode, parse_documents
+from vpsec.load.scan import (
+    Scan,
+    ScannedFile,
+    complete_scan,
+    parse_bytes,
+    read_file,
+    scan_workspace,
+)
+from vpsec.load.validation import validation_finding
+from vpsec.load.yamlread import Path_, Position, RawDocument, YamlProblem
 from vpsec.models import API_VERSION, KINDS, Record
 from vpsec.models.config import WorkspaceConfig
-
-
-def validation_finding(
-    code: str,
-    message: str,
-    path: str,
-    position: tuple[int | None, int | None] = (None, None),
-    *,
-    record: str | None = None,
-    kind: str | None = None,
-    sites: tuple[str, ...] = (),
-    field_name: str | None = None,
-) -> Finding:
-    """A V-code finding, titled from the catalogue."""
-    info = catalogue.rule(code)
-    return Finding(
-        rule=code,
-        severity=info.severity,
-        title=info.title,
-        message=message,
-        path=path,
-        line=position[0],
-        column=position[1],
-        record=record,
-        kind=kind,
-        site=sites[0] if sites else None,
-        sources=info.sources,
-        field=field_name,
-        sites=sites,
-    )
 
 
 @dataclass(slots=True)
@@ -112,43 +88,6 @@ class _Candidate:
     kind: str
     id: str
     model: Record | None
-
-
-def _read_problem(error: OSError) -> YamlProblem:
-    if isinstance(error, FileNotFoundError):
-        return YamlProblem("the file disappeared while it was being read")
-    if isinstance(error, PermissionError):
-        return YamlProblem("the file cannot be read: permission denied")
-    if isinstance(error, IsADirectoryError):
-        return YamlProblem("expected a file but found a folder")
-    return YamlProblem(f"the file cannot be read: {error.strerror or error}")
-
-
-def _too_large(size: int, max_bytes: int) -> YamlProblem:
-    return YamlProblem(
-        f"the file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:g} MB "
-        "limit (limits.max_file_mb in vpsec.yaml); split it into smaller files"
-    )
-
-
-def parse_bytes(data: bytes) -> list[RawDocument] | YamlProblem:
-    """The documents of a file's content, or the problem that prevents reading it."""
-    try:
-        return parse_documents(decode(data))
-    except YamlProblem as problem:
-        return problem
-
-
-def read_file(source: SourceFile, max_bytes: int) -> list[RawDocument]:
-    """The documents of one file. Raises YamlProblem for anything unreadable."""
-    try:
-        size = source.path.stat().st_size
-        if size > max_bytes:
-            raise _too_large(size, max_bytes)
-        data = source.path.read_bytes()
-    except OSError as error:
-        raise _read_problem(error) from None
-    return parse_documents(decode(data))
 
 
 def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
@@ -336,80 +275,6 @@ def build_workspace(
     return workspace, findings
 
 
-@dataclass(slots=True)
-class ScannedFile:
-    """A record file after the scan: its content digest, and its parse when already known."""
-
-    rel: str
-    location: str
-    stat: StatKey | None = None
-    digest: str | None = None
-    data: bytes | None = None
-    result: list[RawDocument] | YamlProblem | None = None
-
-
-@dataclass(slots=True)
-class Scan:
-    """What a workspace holds right now, cheaply: paths, digests, cached parses."""
-
-    files: list[ScannedFile]
-    skipped: list[SkippedFile]
-
-    def fingerprint(self) -> list[Any]:
-        """Everything the records' findings depend on, for the run cache's key."""
-        return [
-            [f.rel, f.digest or (f.result.message if isinstance(f.result, YamlProblem) else None)]
-            for f in self.files
-        ] + [[s.rel, s.reason] for s in self.skipped]
-
-
-def scan_workspace(root: Path, config: WorkspaceConfig, cache: Cache | None = None) -> Scan:
-    """Discover the record files and learn each one's digest, reading only what changed."""
-    sources, skipped = discover(root, config.exclude)
-    max_bytes = int(config.limits.max_file_mb * 1_000_000)
-    files: list[ScannedFile] = []
-    for source in sources:
-        scanned = ScannedFile(source.rel, source.location)
-        files.append(scanned)
-        try:
-            # os functions on plain strings: Path objects cost more than the I/O here.
-            stat = os.stat(source.location)  # noqa: PTH116
-            if stat.st_size > max_bytes:
-                scanned.result = _too_large(stat.st_size, max_bytes)
-                continue
-            scanned.stat = stat_key(stat)
-            known = cache.known_digest(source.rel, scanned.stat) if cache else None
-            if known is None:
-                with open(source.location, "rb") as handle:  # noqa: PTH123
-                    scanned.data = handle.read()
-                known = content_digest(scanned.data)
-                if cache is not None:
-                    cache.note_digest(source.rel, scanned.stat, known)
-            scanned.digest = known
-        except OSError as error:
-            scanned.result = _read_problem(error)
-    return Scan(files, skipped)
-
-
-def _complete(scan: Scan, cache: Cache | None) -> None:
-    """Fill in each file's parse from the cache, or read the files the cache cannot supply."""
-    for scanned in scan.files:
-        if scanned.result is not None:
-            continue
-        if cache is not None and scanned.digest is not None:
-            scanned.result = cache.parsed(scanned.digest)
-            if scanned.result is not None:
-                scanned.data = None
-                continue
-        if scanned.data is not None:
-            continue
-        try:
-            with open(scanned.location, "rb") as handle:  # noqa: PTH123
-                scanned.data = handle.read()
-        except OSError as error:
-            scanned.result = _read_problem(error)
-
-
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
 
@@ -443,7 +308,7 @@ def load_scanned(
     workers: int | None = None,
 ) -> tuple[Workspace, list[Finding]]:
     """Parse what the scan did not find in the cache, then validate everything."""
-    _complete(scan, cache)
+    complete_scan(scan, cache)
     pending = [f for f in scan.files if f.result is None and f.data is not None]
     for scanned, result in zip(
         pending, _parse_all([f.data for f in pending if f.data is not None], workers), strict=True
@@ -463,3 +328,18 @@ def load_workspace(
 ) -> tuple[Workspace, list[Finding]]:
     """Discover, read and validate every record file under root."""
     return load_scanned(root, config, scan_workspace(root, config, cache), cache)
+
+
+__all__ = [
+    "LoadedRecord",
+    "Scan",
+    "ScannedFile",
+    "Workspace",
+    "build_workspace",
+    "load_scanned",
+    "load_workspace",
+    "parse_bytes",
+    "read_file",
+    "scan_workspace",
+    "validation_finding",
+]

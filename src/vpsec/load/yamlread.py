@@ -21,6 +21,7 @@ from typing import Any
 
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
 
@@ -47,6 +48,14 @@ _FLOAT_RE = re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _NUMBER_START = frozenset("+-.0123456789")
+# libyaml composes recursively and its scanner is quadratic in flow depth:
+# 40,000 nested `[` take ten seconds and then overflow the C stack. Text that
+# cannot nest deeper than a few hundred levels is composed directly; other text
+# is first walked as events, which stops cheaply at MAX_DEPTH. Below these
+# bounds nesting is at most 2 * indent + flow openers, a depth libyaml handles.
+_FLOW_OPENERS_UNCHECKED = 256
+_DEEP_LINE_START = re.compile(r"^[ \t?:-]{128}", re.MULTILINE)
+_SHOWN_CHARS = 60
 
 
 class _CoreSchemaParser(CParser):  # type: ignore[misc]
@@ -217,8 +226,9 @@ class _Builder:
                 return _float(text)
         except ValueError:
             line, column = _mark(node)
+            shown = text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
             raise YamlProblem(
-                f"{text!r} is not a valid {str(tag)[len(_CORE) :]}", line, column
+                f"{shown!r} is not a valid {str(tag)[len(_CORE) :]}", line, column
             ) from None
         line, column = _mark(node)
         raise YamlProblem(f"unsupported YAML tag {tag}", line, column)
@@ -237,12 +247,36 @@ def _describe(error: MarkedYAMLError, text: str, line: int | None, column: int |
     return f"YAML syntax error: {problem}"
 
 
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml composes it (see the bounds above)."""
+    openers = text.count("[") + text.count("{")
+    if openers <= _FLOW_OPENERS_UNCHECKED and not _DEEP_LINE_START.search(text):
+        return
+    parser = _CoreSchemaParser(text)
+    try:
+        depth = 0
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(
+                        f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
+
+
 def parse_documents(text: str, max_nodes: int = MAX_NODES) -> list[RawDocument]:
     """Every non-empty document of text, with positions. Raises YamlProblem."""
     documents: list[RawDocument] = []
     budget = max_nodes
     parser = _CoreSchemaParser(text)
     try:
+        _check_depth(text)
         index = -1
         while parser.check_node():
             node = parser.get_node()

@@ -111,7 +111,7 @@ Sensitivity = Literal["public", "internal", "restricted"]
 class Part(BaseModel):
     """A nested mapping inside a record: strict, closed to unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ class RefSpec:
 class Record(BaseModel):
     """The envelope every record carries."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     KIND: ClassVar[str] = ""
     REFERENCES: ClassVar[tuple[RefSpec, ...]] = ()

@@ -33,7 +33,7 @@ class Limits(Part):
 class WorkspaceConfig(BaseModel):
     """What `vpsec.yaml` holds: the organisation, what to read, rules and waivers."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
     kind: Literal["Workspace"]
