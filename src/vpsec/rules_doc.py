@@ -84,6 +84,9 @@ def explain_rule(code: str, color: bool = False) -> str:
 def _markdown_entry(info: RuleInfo) -> str:
     sources = "; ".join(info.sources) or "—"
     lines = [
+        # An explicit anchor: SARIF helpUri and the index link to rules.md#<code>.
+        f'<a id="{info.code.lower()}"></a>',
+        "",
         f"### {info.code} — {info.title}",
         "",
         f"*Severity:* `{info.severity.value}` · *Fires on:* {info.applies_to} · "

@@ -35,7 +35,8 @@ def _summary_line(result: RunResult) -> str:
     counts = result.counts()
     parts = [f"{counts[s.value]} {s.value}{'s' if counts[s.value] != 1 else ''}" for s in Severity]
     waived = f", {len(result.waived)} waived" if result.waived else ""
-    return f"{result.records} records checked: {', '.join(parts)}{waived}"
+    records = f"{result.records} record{'s' if result.records != 1 else ''}"
+    return f"{records} checked: {', '.join(parts)}{waived}"
 
 
 def _next_step(result: RunResult) -> str:
@@ -93,6 +94,6 @@ def render(result: RunResult, options: RenderOptions) -> str:
                 )
                 console.print(escape(wrapped))
             console.print()
-    console.print(f"[bold]{escape(_summary_line(result))}[/bold]")
-    console.print(escape(_next_step(result)))
+    console.print(f"[bold]{escape(_summary_line(result))}[/bold]", soft_wrap=True)
+    console.print(escape(_next_step(result)), soft_wrap=True)
     return buffer.getvalue()
