@@ -213,19 +213,13 @@ def side_from_files(
 def side_from_disk(root: Path, as_of: date) -> Side:
     """The working tree's side, read from disk exactly as `vpsec assess` reads it."""
     from vpsec.load.config import load_config
-    from vpsec.load.discover import discover
-    from vpsec.load.workspace import read_file, validation_finding
+    from vpsec.load.scan import scan_workspace
+    from vpsec.load.workspace import parse_scanned, validation_finding
 
     config, config_findings, config_doc = load_config(root)
-    sources, skipped = discover(root, config.exclude)
-    max_bytes = int(config.limits.max_file_mb * 1_000_000)
-    documents: Documents = []
-    for source in sources:
-        try:
-            documents.append((source.rel, read_file(source, max_bytes)))
-        except YamlProblem as problem:
-            documents.append((source.rel, problem))
-    skip_findings = [validation_finding("V001", skip.reason, skip.rel) for skip in skipped]
+    scan = scan_workspace(root, config)
+    documents: Documents = parse_scanned(scan)
+    skip_findings = [validation_finding("V001", skip.reason, skip.rel) for skip in scan.skipped]
     findings = check_documents(
         root, config, [*config_findings, *skip_findings], config_doc, documents, as_of
     )

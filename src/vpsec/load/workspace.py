@@ -308,19 +308,24 @@ def load_scanned(
     workers: int | None = None,
 ) -> tuple[Workspace, list[Finding]]:
     """Parse what the scan did not find in the cache, then validate everything."""
+    findings = [validation_finding("V001", skip.reason, skip.rel) for skip in scan.skipped]
+    workspace, more = build_workspace(root, config, parse_scanned(scan, cache, workers))
+    return workspace, findings + more
+
+
+def parse_scanned(
+    scan: Scan, cache: Cache | None = None, workers: int | None = None
+) -> list[tuple[str, list[RawDocument] | YamlProblem]]:
+    """Every scanned file's documents (or problem), in file order, parsing what is not cached."""
     complete_scan(scan, cache)
     pending = [f for f in scan.files if f.result is None and f.data is not None]
-    for scanned, result in zip(
-        pending, _parse_all([f.data for f in pending if f.data is not None], workers), strict=True
-    ):
+    results = _parse_all([f.data for f in pending if f.data is not None], workers)
+    for scanned, result in zip(pending, results, strict=True):
         scanned.result = result
         if cache is not None and scanned.digest is not None:
             cache.remember(scanned.digest, result)
         scanned.data = None
-    findings = [validation_finding("V001", skip.reason, skip.rel) for skip in scan.skipped]
-    documents = [(f.rel, f.result) for f in scan.files if f.result is not None]
-    workspace, more = build_workspace(root, config, documents)
-    return workspace, findings + more
+    return [(f.rel, f.result) for f in scan.files if f.result is not None]
 
 
 def load_workspace(
@@ -339,6 +344,7 @@ __all__ = [
     "load_scanned",
     "load_workspace",
     "parse_bytes",
+    "parse_scanned",
     "read_file",
     "scan_workspace",
     "validation_finding",
