@@ -1,0 +1,194 @@
+"""The cache never changes a result: with or without it, with one process or many."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, EXAMPLE, REPO
+from vpsec import cache as cache_module
+from vpsec.app import CheckOptions, run_check
+from vpsec.cache import CACHE_DIR, Cache
+from vpsec.findings import RunResult
+from vpsec.load import workspace as workspace_module
+from vpsec.load.config import load_config
+from vpsec.load.scan import scan_workspace
+from vpsec.load.workspace import load_scanned
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate
+
+VPSEC = Path(sys.executable).parent / "vpsec"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each test gets its own signing key, as a fresh machine would.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv("VPSEC_NO_CACHE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated workspace big enough to be parsed in parallel."""
+    root = tmp_path_factory.mktemp("generated") / "ws"
+    generate(root, workspace_module.PARALLEL_MIN_FILES + 300)
+    return root
+
+
+def _assess(root: Path, use_cache: bool = True) -> RunResult:
+    options = CheckOptions(path=root, as_of=date.fromisoformat(AS_OF), use_cache=use_cache)
+    return run_check(options, "assess")
+
+
+def _copy_example(tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".vpsec"))
+    return target
+
+
+def test_cached_runs_equal_uncached(tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    cold = _assess(root, use_cache=False)
+    assert not (root / CACHE_DIR).exists()
+    first = _assess(root)
+    assert (root / CACHE_DIR / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f59")
+    again = _assess(root)
+    assert cold == first == again
+
+
+def test_one_changed_file_is_seen(tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    before = _assess(root)
+    record = root / "transfers" / "trf-2026-007.yaml"
+    record.write_text(record.read_text().replace("signed: false", "signed: true"), encoding="utf-8")
+    after = _assess(root)
+    assert after == _assess(root, use_cache=False)
+    assert any(f.rule == "TRF001" and f.record == "trf-2026-007" for f in before.findings)
+    assert not any(f.rule == "TRF001" and f.record == "trf-2026-007" for f in after.findings)
+
+
+def test_same_size_edit_within_one_mtime_tick_is_seen(tmp_path: Path) -> None:
+    # Racy files: a same-size rewrite right after the cache was written must not be missed.
+    root = _copy_example(tmp_path)
+    record = root / "transfers" / "trf-2026-007.yaml"
+    record.touch()  # written just now, as by an editor an instant before the run
+    _assess(root)
+    text = record.read_text(encoding="utf-8")
+    assert "signed: false" in text
+    stat = record.stat()
+    record.write_text(text.replace("signed: false", "signed: true "), encoding="utf-8")
+    # Same size, same inode, and (as on a coarse clock) the same mtime as before.
+    os.utime(record, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert record.stat().st_size == stat.st_size
+    findings = _assess(root).findings
+    assert not any(f.rule == "TRF001" and f.record == "trf-2026-007" for f in findings)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign-key", "truncated", "wrong-version"])
+def test_damaged_or_foreign_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    root = _copy_example(tmp_path)
+    expected = _assess(root, use_cache=False)
+    _assess(root)
+    folder = root / CACHE_DIR
+    for name in ("runs.json", "stats.json", "parsed.json"):
+        path = folder / name
+        raw = path.read_bytes()
+        if damage == "garbage":
+            path.write_bytes(b"\x00\xff not a cache")
+        elif damage == "truncated":
+            path.write_bytes(raw[: len(raw) // 2])
+        elif damage == "foreign-key":
+            # Well-formed, but signed by someone else: say, a cache committed in a pull request.
+            mac, _, payload = raw.partition(b"\n")
+            forged = payload.replace(b"TRF001", b"TRF002")
+            path.write_bytes(b"0" * len(mac) + b"\n" + forged)
+        else:
+            mac, _, payload = raw.partition(b"\n")
+            document = json.loads(payload)
+            document["format"][1] = "0.0.0"
+            path.write_bytes(mac + b"\n" + json.dumps(document).encode())
+    assert _assess(root) == expected
+    assert _assess(root) == expected
+
+
+def test_forged_run_result_cannot_hide_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy_example(tmp_path)
+    expected = _assess(root, use_cache=False)
+    _assess(root)
+    runs = root / CACHE_DIR / "runs.json"
+    _, _, payload = runs.read_bytes().partition(b"\n")
+    document = json.loads(payload)
+    for outcome in document["data"].values():
+        outcome["findings"] = []
+    # Another user (another key) writes a cache that claims the workspace is clean.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker"))
+    other = Cache.open(root)
+    assert other.key is not None
+    other._runs.update(document["data"])
+    other._runs_dirty = True
+    other.save()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    assert _assess(root) == expected
+
+
+def test_read_only_cache_folder_still_gives_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy_example(tmp_path)
+    expected = _assess(root, use_cache=False)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(cache_module, "write_atomic", refuse)
+    assert _assess(root) == expected
+    assert not (root / CACHE_DIR / "runs.json").exists()
+
+
+def test_parallel_parse_equals_serial(generated: Path) -> None:
+    config, _, _ = load_config(generated)
+    serial, serial_findings = load_scanned(
+        generated, config, scan_workspace(generated, config), workers=1
+    )
+    parallel, parallel_findings = load_scanned(
+        generated, config, scan_workspace(generated, config), workers=2
+    )
+    assert len(serial.records) >= workspace_module.PARALLEL_MIN_FILES
+    assert serial_findings == parallel_findings
+    assert [(r.path, r.model, r.doc) for r in serial.records] == [
+        (r.path, r.model, r.doc) for r in parallel.records
+    ]
+
+
+def test_generated_workspace_same_with_and_without_cache(generated: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".vpsec"))
+    cold = _assess(root, use_cache=False)
+    assert cold.findings, "the generated workspace must have findings to compare"
+    assert _assess(root) == cold  # fills the cache (parsed in parallel)
+    assert _assess(root) == cold  # the whole run from the cache
+    (root / "sites" / "kamituga-s0.yaml").write_text(
+        (root / "sites" / "kamituga-s0.yaml").read_text() + "\n# edited\n", encoding="utf-8"
+    )
+    assert _assess(root) == _assess(root, use_cache=False)
+
+
+def test_two_runs_at_once_both_succeed(tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    command = [str(VPSEC), "assess", str(root), "--as-of", AS_OF, "--format", "json"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1]
+    assert len(set(outputs)) == 1
+    leftovers = [p.name for p in (root / CACHE_DIR).iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
