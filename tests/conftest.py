@@ -23,6 +23,14 @@ organisation: Test Mining plc
 WriteWorkspace = Callable[..., Path]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache's signing key lives in a temporary folder, not in the tester's home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 @pytest.fixture
 def example_root() -> Path:
     return EXAMPLE

@@ -60,6 +60,7 @@ def test_cached_runs_equal_uncached(tmp_path: Path) -> None:
     assert not (root / CACHE_DIR).exists()
     first = _assess(root)
     assert (root / CACHE_DIR / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f59")
+    assert (root / CACHE_DIR / ".gitignore").read_text() == "*\n"
     again = _assess(root)
     assert cold == first == again
 

@@ -267,6 +267,8 @@ class Cache:
             tag = self.folder / "CACHEDIR.TAG"
             if not tag.exists():
                 write_atomic(tag, TAG)
+                # Kept out of git even where the workspace's .gitignore does not say so.
+                write_atomic(self.folder / ".gitignore", "*\n")
             if self._parsed_dirty:
                 self._write(PARSED, self._seen_parsed)
             if self._stats_dirty or self._parsed_dirty:
