@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "lakeside-minerals"
 SHARED = REPO.parent / "shared"
 AS_OF = "2026-11-27"
+# The installed entry point, beside the interpreter running the tests.
+VPSEC = Path(sys.executable).parent / "vpsec"
 
 MINIMAL_CONFIG = """\
 apiVersion: vpsec/v1

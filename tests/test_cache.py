@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, EXAMPLE, REPO
+from conftest import AS_OF, EXAMPLE, REPO, VPSEC
 from vpsec import cache as cache_module
 from vpsec.app import CheckOptions, run_check
 from vpsec.cache import CACHE_DIR, Cache
@@ -24,8 +24,6 @@ from vpsec.load.workspace import load_scanned
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate
-
-VPSEC = Path(sys.executable).parent / "vpsec"
 
 
 @pytest.fixture(autouse=True)

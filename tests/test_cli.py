@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, EXAMPLE, WriteWorkspace
+from conftest import AS_OF, EXAMPLE, VPSEC, WriteWorkspace
 from vpsec import __version__
 from vpsec.cli import app
 from vpsec.cli.errors import run
-
-VPSEC = Path(sys.executable).parent / "vpsec"
 
 
 def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -5,22 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import VPSEC, WriteWorkspace
 from vpsec.load.yamlread import parse_documents
 from vpsec.models import Decision
-
-# The constants of tests/conftest.py, restated: `from conftest import` is
-# ambiguous once a test subfolder has its own conftest.py.
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "lakeside-minerals"
-AS_OF = "2026-11-27"
-WriteWorkspace = Callable[..., Path]
-
-VPSEC = REPO / ".venv" / "bin" / "vpsec"
 
 SITE = """\
 apiVersion: vpsec/v1

@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import AS_OF, EXAMPLE, VPSEC, WriteWorkspace
 from vpsec.cli import app
 from vpsec.cli.errors import run as run_app
 from vpsec.diff import changed_fields, escape_markdown
-
-# The constants of tests/conftest.py, restated: `from conftest import` is
-# ambiguous once a test subfolder has its own conftest.py.
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "lakeside-minerals"
-AS_OF = "2026-11-27"
-WriteWorkspace = Callable[..., Path]
-
-VPSEC = REPO / ".venv" / "bin" / "vpsec"
 
 SITE = """\
 apiVersion: vpsec/v1

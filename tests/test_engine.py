@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from conftest import MINIMAL_CONFIG, VPSEC, WriteWorkspace
 from vpsec import app, selection
 from vpsec.app import CheckOptions, run_check
 from vpsec.errors import UsageError
 from vpsec.findings import RunResult, Severity
 
-# Not imported from conftest: another conftest.py in a subfolder would shadow the name.
-REPO = Path(__file__).resolve().parent.parent
-MINIMAL_CONFIG = "apiVersion: vpsec/v1\nkind: Workspace\norganisation: Test Mining plc\n"
-WriteWorkspace = Callable[..., Path]
 AS_OF = date(2026, 11, 27)
 
 SITE = """\
@@ -237,7 +233,7 @@ def test_unknown_code_in_select_is_a_usage_error(write_workspace: WriteWorkspace
 def test_unknown_code_in_select_exits_2(write_workspace: WriteWorkspace) -> None:
     root = write_workspace(FILES)
     done = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "vpsec"), "assess", str(root), "--select", "TRF999"],
+        [str(VPSEC), "assess", str(root), "--select", "TRF999"],
         capture_output=True,
         text=True,
         check=False,
