@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -26,6 +26,8 @@ from vpsec.load.validation import validation_finding
 from vpsec.load.yamlread import Path_, Position, RawDocument, YamlProblem
 from vpsec.models import API_VERSION, KINDS, Record
 from vpsec.models.config import WorkspaceConfig
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(slots=True)
@@ -76,9 +78,23 @@ class Workspace:
         """Records of one kind, in file order."""
         return self._by_kind.get(kind, [])
 
+    def each(self, model_class: type[R]) -> Iterator[tuple[LoadedRecord, R]]:
+        """(record, its model typed as model_class) for every record of that kind, in file order."""
+        for record in self._by_kind.get(model_class.KIND, []):
+            model = record.model
+            assert isinstance(model, model_class)
+            yield record, model
+
     def at_site(self, site: str, kind: str) -> list[LoadedRecord]:
         """Records of one kind that belong to a site, in file order."""
         return self._by_site.get((site, kind), [])
+
+    def each_at(self, site: str, model_class: type[R]) -> Iterator[tuple[LoadedRecord, R]]:
+        """(record, typed model) for the records of model_class's kind at a site, in file order."""
+        for record in self._by_site.get((site, model_class.KIND), []):
+            model = record.model
+            assert isinstance(model, model_class)
+            yield record, model
 
 
 @dataclass(slots=True)

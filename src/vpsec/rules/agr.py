@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vpsec.load.workspace import LoadedRecord
 from vpsec.models import Agreement, Deployment
 from vpsec.rules.facts import label, lacking, listing, not_true
 from vpsec.rules.registry import Context, Hit, rule
 
 
-def _agreements(ctx: Context) -> Iterator[tuple[LoadedRecord, Agreement]]:
-    for record in ctx.workspace.of_kind("Agreement"):
-        model = record.model
-        assert isinstance(model, Agreement)
-        yield record, model
-
-
 def _lacks(ctx: Context, wanted: list[str], why: str) -> Iterator[Hit]:
-    for record, model in _agreements(ctx):
+    for record, model in ctx.workspace.each(Agreement):
         missing = lacking(model.clauses, wanted)
         if missing:
             noun = "clause" if len(missing) == 1 else "clauses"
@@ -46,12 +38,10 @@ def un_standards(ctx: Context) -> Iterator[Hit]:
 def expired(ctx: Context) -> Iterator[Hit]:
     """An active deployment must not rely on an expired agreement."""
     relied_on: dict[str, list[str]] = {}
-    for record in ctx.workspace.of_kind("Deployment"):
-        model = record.model
-        assert isinstance(model, Deployment)
-        if model.agreement and model.is_active(ctx.as_of):
-            relied_on.setdefault(model.agreement, []).append(record.id)
-    for record, model in _agreements(ctx):
+    for record, deployment in ctx.workspace.each(Deployment):
+        if deployment.agreement and deployment.is_active(ctx.as_of):
+            relied_on.setdefault(deployment.agreement, []).append(record.id)
+    for record, model in ctx.workspace.each(Agreement):
         deployments = relied_on.get(record.id)
         if model.expires is not None and model.expires < ctx.as_of and deployments:
             yield Hit(
@@ -65,7 +55,7 @@ def expired(ctx: Context) -> Iterator[Hit]:
 @rule("AGR004")
 def transparency(ctx: Context) -> Iterator[Hit]:
     """An agreement should be published or commit the parties to transparency."""
-    for record, model in _agreements(ctx):
+    for record, model in ctx.workspace.each(Agreement):
         if not_true(model.published) and "transparency" not in model.clauses:
             yield Hit(
                 record,

@@ -12,9 +12,7 @@ from vpsec.rules.registry import Context, Hit, rule
 @rule("CON001")
 def participant_risk(ctx: Context) -> Iterator[Hit]:
     """A consultation should weigh the risk its participants run by speaking."""
-    for record in ctx.workspace.of_kind("Consultation"):
-        model = record.model
-        assert isinstance(model, Consultation)
+    for record, model in ctx.workspace.each(Consultation):
         if not_true(model.participant_risk_considered):
             yield Hit(
                 record,
@@ -27,8 +25,6 @@ def participant_risk(ctx: Context) -> Iterator[Hit]:
 @rule("CON002")
 def groups(ctx: Context) -> Iterator[Hit]:
     """A consultation should record which vulnerable groups took part."""
-    for record in ctx.workspace.of_kind("Consultation"):
-        model = record.model
-        assert isinstance(model, Consultation)
+    for record, model in ctx.workspace.each(Consultation):
         if not model.groups:
             yield Hit(record, f"{label(record)} records no groups consulted", "groups")

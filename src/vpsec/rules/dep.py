@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vpsec.load.workspace import LoadedRecord
 from vpsec.models import Deployment
 from vpsec.rules.facts import field_absent, label, listing, not_true, site_model
 from vpsec.rules.registry import Context, Hit, rule
 
 
-def _deployments(ctx: Context) -> Iterator[tuple[LoadedRecord, Deployment]]:
-    for record in ctx.workspace.of_kind("Deployment"):
-        model = record.model
-        assert isinstance(model, Deployment)
-        yield record, model
-
-
 @rule("DEP001")
 def agreement(ctx: Context) -> Iterator[Hit]:
     """An active deployment must be covered by an agreement."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if model.is_active(ctx.as_of) and field_absent(record, "agreement"):
             yield Hit(
                 record,
@@ -33,7 +25,7 @@ def agreement(ctx: Context) -> Iterator[Hit]:
 @rule("DEP002")
 def risk_assessment(ctx: Context) -> Iterator[Hit]:
     """A deployment's size and type should follow from a risk assessment."""
-    for record, _model in _deployments(ctx):
+    for record, _model in ctx.workspace.each(Deployment):
         if field_absent(record, "risk_assessment"):
             yield Hit(
                 record,
@@ -47,7 +39,7 @@ def risk_assessment(ctx: Context) -> Iterator[Hit]:
 def permanent(ctx: Context) -> Iterator[Hit]:
     """A permanent deployment needs high lawlessness or a remote site."""
     threshold = ctx.setting("remote_response_time_hours")
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if not model.permanent:
             continue
         site = site_model(ctx, model.site)
@@ -72,7 +64,7 @@ def permanent(ctx: Context) -> Iterator[Hit]:
 @rule("DEP004")
 def women(ctx: Context) -> Iterator[Hit]:
     """A deployment should include women."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if model.headcount >= 1 and not model.women:
             yield Hit(
                 record,
@@ -84,7 +76,7 @@ def women(ctx: Context) -> Iterator[Hit]:
 @rule("DEP005")
 def military_training(ctx: Context) -> Iterator[Hit]:
     """Military forces need confirmed human rights training and adequate equipment."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if model.force.type != "military":
             continue
         training = model.training
@@ -106,7 +98,7 @@ def military_training(ctx: Context) -> Iterator[Hit]:
 @rule("DEP006")
 def guard_duty(ctx: Context) -> Iterator[Hit]:
     """Public security on a conflict-affected site should not do guard duty."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         site = site_model(ctx, model.site)
         if model.role == "guard_duty" and site is not None and site.conflict_affected:
             yield Hit(
@@ -119,7 +111,7 @@ def guard_duty(ctx: Context) -> Iterator[Hit]:
 @rule("DEP007")
 def company_request(ctx: Context) -> Iterator[Hit]:
     """A company-requested deployment needs a mandate, an end date and an urgent need."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if not model.requested_by_company:
             continue
         missing = [name for name in ("mandate", "end", "urgent_need") if field_absent(record, name)]
@@ -134,7 +126,7 @@ def company_request(ctx: Context) -> Iterator[Hit]:
 @rule("DEP008")
 def chain_of_command(ctx: Context) -> Iterator[Hit]:
     """A deployment needs a documented chain of command."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         chain = model.chain_of_command
         if not_true(chain.documented if chain else None):
             yield Hit(
@@ -148,7 +140,7 @@ def chain_of_command(ctx: Context) -> Iterator[Hit]:
 @rule("DEP009")
 def scaling_procedure(ctx: Context) -> Iterator[Hit]:
     """A deployment should have an agreed procedure to scale it up or down."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if not_true(model.scaling_procedure):
             yield Hit(
                 record,
@@ -161,7 +153,7 @@ def scaling_procedure(ctx: Context) -> Iterator[Hit]:
 @rule("DEP010")
 def training(ctx: Context) -> Iterator[Hit]:
     """Deployed forces need human rights training, and IHL training in armed conflict."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         training = model.training
         missing = []
         if not_true(training.human_rights if training else None):
@@ -185,7 +177,7 @@ def training(ctx: Context) -> Iterator[Hit]:
 @rule("DEP011")
 def vetting(ctx: Context) -> Iterator[Hit]:
     """Deployed personnel should be screened for past abuses."""
-    for record, model in _deployments(ctx):
+    for record, model in ctx.workspace.each(Deployment):
         if not_true(model.vetting):
             yield Hit(
                 record,

@@ -76,9 +76,7 @@ def site_model(ctx: Context, site_id: str | None) -> Site | None:
 def active_deployments(ctx: Context, site_id: str) -> list[LoadedRecord]:
     """The site's deployments active at as-of (start <= as-of <= end, end absent = open)."""
     out = []
-    for record in ctx.workspace.at_site(site_id, "Deployment"):
-        model = record.model
-        assert isinstance(model, Deployment)
+    for record, model in ctx.workspace.each_at(site_id, Deployment):
         if model.is_active(ctx.as_of):
             out.append(record)
     return out
@@ -92,9 +90,7 @@ def has_active_deployment(ctx: Context, site_id: str) -> bool:
 def has_transfer(ctx: Context, site_id: str, types: Iterable[str] | None = None) -> bool:
     """True when the site has a transfer (of one of the types, when given), whatever its date."""
     wanted = None if types is None else set(types)
-    for record in ctx.workspace.at_site(site_id, "Transfer"):
-        model = record.model
-        assert isinstance(model, Transfer)
+    for _record, model in ctx.workspace.each_at(site_id, Transfer):
         if wanted is None or model.type in wanted:
             return True
     return False
@@ -103,9 +99,7 @@ def has_transfer(ctx: Context, site_id: str, types: Iterable[str] | None = None)
 def latest_assessment(ctx: Context, site_id: str) -> LoadedRecord | None:
     """The site's RiskAssessment with the greatest date <= as-of; ties go to the last read."""
     latest: LoadedRecord | None = None
-    for record in ctx.workspace.at_site(site_id, "RiskAssessment"):
-        model = record.model
-        assert isinstance(model, RiskAssessment)
+    for record, model in ctx.workspace.each_at(site_id, RiskAssessment):
         if model.date > ctx.as_of:
             continue
         if latest is None or model.date >= _date(latest):

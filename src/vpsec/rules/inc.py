@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vpsec.load.workspace import LoadedRecord
 from vpsec.models import Incident
 from vpsec.rules.facts import days_before, field_absent, label
 from vpsec.rules.registry import Context, Hit, rule
@@ -13,17 +12,10 @@ SECURITY_FORCES = ("public_security", "private_security")
 SERIOUS_TYPES = ("use_of_force", "human_rights_allegation")
 
 
-def _incidents(ctx: Context) -> Iterator[tuple[LoadedRecord, Incident]]:
-    for record in ctx.workspace.of_kind("Incident"):
-        model = record.model
-        assert isinstance(model, Incident)
-        yield record, model
-
-
 @rule("INC001")
 def raised_with_authorities(ctx: Context) -> Iterator[Hit]:
     """Excessive use of force must be raised with the authorities."""
-    for record, model in _incidents(ctx):
+    for record, model in ctx.workspace.each(Incident):
         if model.excessive_force is True and field_absent(record, "raised_with_authorities"):
             yield Hit(
                 record,
@@ -37,7 +29,7 @@ def raised_with_authorities(ctx: Context) -> Iterator[Hit]:
 def left_open(ctx: Context) -> Iterator[Hit]:
     """Use of force or abuse allegations involving security must not stay open too long."""
     max_open = ctx.setting("incident_max_open_days")
-    for record, model in _incidents(ctx):
+    for record, model in ctx.workspace.each(Incident):
         if (
             model.involved in SECURITY_FORCES
             and model.type in SERIOUS_TYPES

@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from vpsec.load.workspace import LoadedRecord
 from vpsec.models import Meeting
 from vpsec.rules.facts import has_active_deployment, label, within_days
 from vpsec.rules.registry import Context, Hit, rule
 
 NATIONAL_WINDOW_DAYS = 365
-
-
-def _meetings(ctx: Context) -> Iterator[tuple[LoadedRecord, Meeting]]:
-    for record in ctx.workspace.of_kind("Meeting"):
-        model = record.model
-        assert isinstance(model, Meeting)
-        yield record, model
 
 
 def _describe_participant(organisation: str | None, role: str | None) -> str:
@@ -30,7 +22,7 @@ def _describe_participant(organisation: str | None, role: str | None) -> str:
 @rule("MTG001")
 def minutes_distributed(ctx: Context) -> Iterator[Hit]:
     """Decisions of a meeting should be sent to every participant."""
-    for record, model in _meetings(ctx):
+    for record, model in ctx.workspace.each(Meeting):
         if not model.decisions:
             continue
         sent_to = set(model.minutes.distributed_to or []) if model.minutes else set()
@@ -51,7 +43,7 @@ def minutes_distributed(ctx: Context) -> Iterator[Hit]:
 @rule("MTG002")
 def decisions_recorded(ctx: Context) -> Iterator[Hit]:
     """A meeting with public security should record its decisions."""
-    for record, model in _meetings(ctx):
+    for record, model in ctx.workspace.each(Meeting):
         if model.counterpart == "public_security" and not model.decisions:
             yield Hit(
                 record,
@@ -68,9 +60,7 @@ def local_contact(ctx: Context) -> Iterator[Hit]:
         if not has_active_deployment(ctx, site.id):
             continue
         recent = False
-        for record in ctx.workspace.at_site(site.id, "Meeting"):
-            model = record.model
-            assert isinstance(model, Meeting)
+        for _record, model in ctx.workspace.each_at(site.id, Meeting):
             if (
                 model.level == "local"
                 and model.counterpart == "public_security"
@@ -89,7 +79,7 @@ def local_contact(ctx: Context) -> Iterator[Hit]:
 @rule("MTG004")
 def national_contact(ctx: Context) -> Iterator[Hit]:
     """The company should meet public security or government at national level every year."""
-    for _record, model in _meetings(ctx):
+    for _record, model in ctx.workspace.each(Meeting):
         if (
             model.level == "national"
             and model.counterpart in ("public_security", "government")

@@ -21,9 +21,7 @@ from vpsec.rules.registry import Context, Hit, rule
 
 def _latest(ctx: Context) -> Iterator[tuple[Site, LoadedRecord, RiskAssessment]]:
     """(site, latest assessment record, its model) for every site that has one."""
-    for site_record in ctx.workspace.of_kind("Site"):
-        site = site_record.model
-        assert isinstance(site, Site)
+    for site_record, site in ctx.workspace.each(Site):
         record = latest_assessment(ctx, site_record.id)
         if record is None:
             continue

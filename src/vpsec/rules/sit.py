@@ -12,9 +12,7 @@ from vpsec.rules.registry import Context, Hit, rule
 @rule("SIT001")
 def grievance_mechanism(ctx: Context) -> Iterator[Hit]:
     """A site needs a grievance mechanism in place."""
-    for record in ctx.workspace.of_kind("Site"):
-        site = record.model
-        assert isinstance(site, Site)
+    for record, site in ctx.workspace.each(Site):
         mechanism = site.grievance_mechanism
         if not_true(mechanism.in_place if mechanism else None):
             yield Hit(
@@ -28,9 +26,7 @@ def grievance_mechanism(ctx: Context) -> Iterator[Hit]:
 @rule("SIT002")
 def roles_defined(ctx: Context) -> Iterator[Hit]:
     """A site with an active deployment needs formally defined security roles."""
-    for record in ctx.workspace.of_kind("Site"):
-        site = record.model
-        assert isinstance(site, Site)
+    for record, site in ctx.workspace.each(Site):
         arrangements = site.arrangements
         if not_true(arrangements.roles_defined if arrangements else None) and (
             has_active_deployment(ctx, record.id)
@@ -47,9 +43,7 @@ def roles_defined(ctx: Context) -> Iterator[Hit]:
 @rule("SIT003")
 def human_rights_policy(ctx: Context) -> Iterator[Hit]:
     """A conflict-affected site needs a published human rights policy."""
-    for record in ctx.workspace.of_kind("Site"):
-        site = record.model
-        assert isinstance(site, Site)
+    for record, site in ctx.workspace.each(Site):
         policy = site.human_rights_policy
         if site.conflict_affected and not_true(policy.published if policy else None):
             yield Hit(
@@ -68,9 +62,7 @@ def recent_consultation(ctx: Context) -> Iterator[Hit]:
         if not has_active_deployment(ctx, record.id):
             continue
         recent = False
-        for consultation in ctx.workspace.at_site(record.id, "Consultation"):
-            model = consultation.model
-            assert isinstance(model, Consultation)
+        for _consultation, model in ctx.workspace.each_at(record.id, Consultation):
             if "security_arrangements" in model.topics and within_days(
                 model.date, ctx.as_of, max_age
             ):
@@ -88,9 +80,7 @@ def recent_consultation(ctx: Context) -> Iterator[Hit]:
 @rule("SIT005")
 def payments_published(ctx: Context) -> Iterator[Hit]:
     """A site that pays public security should publish its payments."""
-    for record in ctx.workspace.of_kind("Site"):
-        site = record.model
-        assert isinstance(site, Site)
+    for record, site in ctx.workspace.each(Site):
         transparency = site.transparency
         if not_true(transparency.payments_published if transparency else None) and has_transfer(
             ctx, record.id, ("payment", "per_diem")
@@ -106,9 +96,7 @@ def payments_published(ctx: Context) -> Iterator[Hit]:
 @rule("SIT006")
 def information_office(ctx: Context) -> Iterator[Hit]:
     """A site that supports public security should have a public information office."""
-    for record in ctx.workspace.of_kind("Site"):
-        site = record.model
-        assert isinstance(site, Site)
+    for record, site in ctx.workspace.each(Site):
         transparency = site.transparency
         if not_true(transparency.information_office if transparency else None) and has_transfer(
             ctx, record.id

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vpsec.load.workspace import LoadedRecord
 from vpsec.models import Agreement, Transfer
 from vpsec.rules.facts import field_absent, label, listing, not_true, within_days
 from vpsec.rules.registry import Context, Hit, rule
@@ -13,17 +12,10 @@ CONDITIONED_TYPES = ("equipment", "in_kind", "services")
 PAYMENT_WINDOW_DAYS = 365
 
 
-def _transfers(ctx: Context) -> Iterator[tuple[LoadedRecord, Transfer]]:
-    for record in ctx.workspace.of_kind("Transfer"):
-        model = record.model
-        assert isinstance(model, Transfer)
-        yield record, model
-
-
 @rule("TRF001")
 def signed_receipt(ctx: Context) -> Iterator[Hit]:
     """Every transfer needs a receipt signed by the recipient."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         if not_true(model.receipt.signed if model.receipt else None):
             yield Hit(record, f"{label(record)} has no signed receipt", "receipt.signed")
 
@@ -31,7 +23,7 @@ def signed_receipt(ctx: Context) -> Iterator[Hit]:
 @rule("TRF002")
 def human_rights_conditions(ctx: Context) -> Iterator[Hit]:
     """Equipment, in-kind support and services must be conditioned on respect for human rights."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         conditions = model.conditions
         if model.type in CONDITIONED_TYPES and not_true(
             conditions.human_rights if conditions else None
@@ -47,7 +39,7 @@ def human_rights_conditions(ctx: Context) -> Iterator[Hit]:
 @rule("TRF003")
 def lethal(ctx: Context) -> Iterator[Hit]:
     """No lethal equipment may be transferred."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         if model.lethal:
             yield Hit(record, f"{label(record)} includes lethal equipment", "lethal")
 
@@ -55,7 +47,7 @@ def lethal(ctx: Context) -> Iterator[Hit]:
 @rule("TRF004")
 def risk_assessment(ctx: Context) -> Iterator[Hit]:
     """A transfer's benefit should be weighed against its risk."""
-    for record, _model in _transfers(ctx):
+    for record, _model in ctx.workspace.each(Transfer):
         if field_absent(record, "risk_assessment"):
             yield Hit(
                 record,
@@ -67,7 +59,7 @@ def risk_assessment(ctx: Context) -> Iterator[Hit]:
 @rule("TRF005")
 def custody(ctx: Context) -> Iterator[Hit]:
     """Equipment should stay secured at the site and be released only by agreed procedure."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         if model.type != "equipment":
             continue
         custody = model.custody
@@ -88,7 +80,7 @@ def custody(ctx: Context) -> Iterator[Hit]:
 @rule("TRF006")
 def per_diem_to_individuals(ctx: Context) -> Iterator[Hit]:
     """Per diems should be paid directly to the individuals."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         if model.type == "per_diem" and model.recipient.authority != "individuals":
             yield Hit(
                 record,
@@ -101,7 +93,7 @@ def per_diem_to_individuals(ctx: Context) -> Iterator[Hit]:
 @rule("TRF007")
 def published(ctx: Context) -> Iterator[Hit]:
     """Transfers should be disclosed to the public."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         if not_true(model.published):
             yield Hit(
                 record,
@@ -115,9 +107,7 @@ def payments_single_level(ctx: Context) -> Iterator[Hit]:
     """Payments to public security should be split between levels of authority."""
     for site in ctx.workspace.of_kind("Site"):
         authorities: set[str] = set()
-        for record in ctx.workspace.at_site(site.id, "Transfer"):
-            model = record.model
-            assert isinstance(model, Transfer)
+        for _record, model in ctx.workspace.each_at(site.id, Transfer):
             if model.type == "payment" and within_days(model.date, ctx.as_of, PAYMENT_WINDOW_DAYS):
                 authorities.add(model.recipient.authority)
         if len(authorities) == 1:
@@ -133,7 +123,7 @@ def payments_single_level(ctx: Context) -> Iterator[Hit]:
 @rule("TRF009")
 def monitoring(ctx: Context) -> Iterator[Hit]:
     """Equipment transfers need end-use monitoring."""
-    for record, model in _transfers(ctx):
+    for record, model in ctx.workspace.each(Transfer):
         if model.type == "equipment" and field_absent(record, "monitoring"):
             yield Hit(
                 record,
