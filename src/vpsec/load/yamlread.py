@@ -21,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
 
@@ -48,11 +48,14 @@ _FLOAT_RE = re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _NUMBER_START = frozenset("+-.0123456789")
-# libyaml composes recursively and its scanner is quadratic in flow depth:
-# 40,000 nested `[` take ten seconds and then overflow the C stack. Text that
-# cannot nest deeper than a few hundred levels is composed directly; other text
-# is first walked as events, which stops cheaply at MAX_DEPTH. Below these
-# bounds nesting is at most 2 * indent + flow openers, a depth libyaml handles.
+# libyaml composes a whole document before any value is built: recursively
+# (40,000 nested `[` overflow the C stack, after ten seconds of a scanner that
+# is quadratic in flow depth) and with a Python object per node (30 MB of small
+# mappings take minutes). Text that cannot nest deeper than a few hundred
+# levels nor hold more than MAX_NODES nodes is composed directly; other text is
+# first walked as events, which stops cheaply at MAX_DEPTH or MAX_NODES. Below
+# these bounds nesting is at most 2 * indent + flow openers, and a node takes
+# at least one character.
 _FLOW_OPENERS_UNCHECKED = 256
 _DEEP_LINE_START = re.compile(r"^[ \t?:-]{128}", re.MULTILINE)
 _SHOWN_CHARS = 60
@@ -155,6 +158,8 @@ class _Builder:
         self.budget = max_nodes
 
     def build(self, node: Node, path: Path_, depth: int) -> Any:
+        # The hot loop of loading: plain strings, the bulk of every record, return
+        # at once; positions are noted by the parent that knows the child's path.
         self.budget -= 1
         if self.budget < 0:
             line, column = _mark(node)
@@ -163,43 +168,49 @@ class _Builder:
                 line,
                 column,
             )
+        kind = type(node)
+        if kind is ScalarNode:
+            if node.ctag is _STR:
+                return node.value
+            return self.scalar(node)
         if depth > MAX_DEPTH:
             line, column = _mark(node)
             raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, column)
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, SequenceNode):
+        positions = self.positions
+        if kind is SequenceNode:
             items = []
             for index, child in enumerate(node.value):
                 child_path = (*path, index)
-                self.positions[child_path] = _mark(child)
+                mark = child.start_mark
+                positions[child_path] = (mark.line + 1, mark.column + 1)
                 items.append(self.build(child, child_path, depth + 1))
             return items
-        if isinstance(node, MappingNode):
+        if kind is MappingNode:
             return self.mapping(node, path, depth)
         line, column = _mark(node)
         raise YamlProblem("unsupported YAML node", line, column)
 
     def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        positions = self.positions
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 line, column = _mark(key_node)
                 raise YamlProblem("a mapping key must be a plain name", line, column)
-            if _tag(key_node) is _MERGE:
+            if key_node.ctag is _MERGE:
                 line, column = _mark(key_node)
                 raise YamlProblem("merge keys (<<) are not supported in records", line, column)
             key = str(key_node.value)
             key_path = (*path, key)
+            mark = key_node.start_mark
             if key in out:
-                line, column = _mark(key_node)
-                first_line, _ = self.positions[key_path]
+                first_line, _ = positions[key_path]
                 raise YamlProblem(
                     f"duplicate key `{key}` (first written on line {first_line}); keep one of them",
-                    line,
-                    column,
+                    mark.line + 1,
+                    mark.column + 1,
                 )
-            self.positions[key_path] = _mark(key_node)
+            positions[key_path] = (mark.line + 1, mark.column + 1)
             out[key] = self.build(value_node, key_path, depth + 1)
         return out
 
@@ -247,16 +258,32 @@ def _describe(error: MarkedYAMLError, text: str, line: int | None, column: int |
     return f"YAML syntax error: {problem}"
 
 
-def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH before libyaml composes it (see the bounds above)."""
+def _check_shape(text: str, max_nodes: int) -> None:
+    """Refuse text nested deeper than MAX_DEPTH or with more than max_nodes nodes, before
+    libyaml composes it (see the bounds above)."""
     openers = text.count("[") + text.count("{")
-    if openers <= _FLOW_OPENERS_UNCHECKED and not _DEEP_LINE_START.search(text):
+    if (
+        len(text) <= max_nodes
+        and openers <= _FLOW_OPENERS_UNCHECKED
+        and not _DEEP_LINE_START.search(text)
+    ):
         return
     parser = _CoreSchemaParser(text)
     try:
         depth = 0
+        nodes = 0
         while parser.check_event():
             event = parser.get_event()
+            if isinstance(event, NodeEvent):
+                nodes += 1
+                if nodes > max_nodes:
+                    mark = event.start_mark
+                    raise YamlProblem(
+                        f"the file holds more than {max_nodes:,} values; split it into "
+                        "smaller files",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -276,7 +303,7 @@ def parse_documents(text: str, max_nodes: int = MAX_NODES) -> list[RawDocument]:
     budget = max_nodes
     parser = _CoreSchemaParser(text)
     try:
-        _check_depth(text)
+        _check_shape(text, max_nodes)
         index = -1
         while parser.check_node():
             node = parser.get_node()
