@@ -168,8 +168,7 @@ class _Builder:
                 line,
                 column,
             )
-        kind = type(node)
-        if kind is ScalarNode:
+        if type(node) is ScalarNode:
             if node.ctag is _STR:
                 return node.value
             return self.scalar(node)
@@ -177,7 +176,7 @@ class _Builder:
             line, column = _mark(node)
             raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, column)
         positions = self.positions
-        if kind is SequenceNode:
+        if type(node) is SequenceNode:
             items = []
             for index, child in enumerate(node.value):
                 child_path = (*path, index)
@@ -185,7 +184,7 @@ class _Builder:
                 positions[child_path] = (mark.line + 1, mark.column + 1)
                 items.append(self.build(child, child_path, depth + 1))
             return items
-        if kind is MappingNode:
+        if type(node) is MappingNode:
             return self.mapping(node, path, depth)
         line, column = _mark(node)
         raise YamlProblem("unsupported YAML node", line, column)
