@@ -363,7 +363,11 @@ def build_context(
                 "since_assessment": _since_assessment(by_kind, site_id, as_of),
             }
         )
-    workspace_findings = _by_severity([f for f in shown if not f["sites"]])
+    # A finding whose sites are all unknown (a reference to a missing or invalid
+    # Site) belongs to no section above; it is shown here rather than lost.
+    workspace_findings = _by_severity(
+        [f for f in shown if not any(s in site_names for s in f["sites"])]
+    )
     transfers = _transfers(by_kind["Transfer"], site_names, options.site)
     publication: dict[str, Any] = {
         "audience": options.audience,

@@ -35,6 +35,12 @@ def find_root(start: Path) -> Path:
 
 def _read(root: Path) -> RawDocument:
     path = root / WORKSPACE_FILE
+    # Like a record file, vpsec.yaml is read only when it lies in the workspace:
+    # a link committed in a pull request must not make CI read files elsewhere.
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{WORKSPACE_FILE}: a symbolic link to a file outside the workspace; not read"
+        )
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 WORKSPACE_FILE = "vpsec.yaml"
 _SUFFIXES = (".yaml", ".yml")
+_NOT_REGULAR = "not a regular file (a named pipe, socket or device); not read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,10 @@ def discover(root: Path, exclude: list[str]) -> tuple[list[SourceFile], list[Ski
                 if reason is not None:
                     skipped.append(SkippedFile(rel, reason))
                     continue
+            elif not entry.is_file(follow_symlinks=False):
+                # Opening a named pipe would wait forever for a writer.
+                skipped.append(SkippedFile(rel, _NOT_REGULAR))
+                continue
             found.append(SourceFile(rel, entry.path))
     found.sort(key=lambda source: source.rel)
     skipped.sort(key=lambda skip: skip.rel)
@@ -97,4 +102,6 @@ def _link_problem(path: Path, root: Path) -> str | None:
         return "a symbolic link to a file outside the workspace; not read"
     if target.is_dir():
         return "a symbolic link to a folder; folders are never followed"
+    if not target.is_file():
+        return _NOT_REGULAR
     return None

@@ -1,0 +1,389 @@
+"""Hostile and broken workspaces through every command that reads one, via the real entry point.
+
+A case is one line in CASES: a name, what to put in the workspace (bytes for
+`records/bad.yaml`, or a function that changes the workspace), the exit code of
+`validate`/`assess`, a fragment the message must contain, and the line the
+message must point at. Every case runs through `validate`, `assess`,
+`report assessment` and `diff HEAD` (in a git repository whose HEAD holds a
+clean workspace and whose working tree holds the case), each as a subprocess of
+the installed `vpsec` with a timeout and an address-space limit, and each must:
+
+- exit with the expected code (a report is written even when records are
+  broken, so `report` exits 0 where the checks exit 1);
+- never show a traceback or an internal error;
+- name the file, with its line where the problem has one;
+- never print the secret kept outside the workspace, nor copy it anywhere
+  into the workspace (the cache included).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+VPSEC = Path(sys.executable).parent / "vpsec"
+AS_OF = "2026-11-27"
+TIMEOUT = 60
+MEMORY_LIMIT = 1536 * 1024 * 1024
+BAD = "records/bad.yaml"
+SECRET = "HARDENING-SECRET-5b1d0c"
+COMMANDS = ("validate", "assess", "report", "diff")
+
+CONFIG = "apiVersion: vpsec/v1\nkind: Workspace\norganisation: Hardening Test plc\n"
+SITE = "apiVersion: vpsec/v1\nkind: Site\nid: s1\nname: Support Site\ncountry: ZM\n"
+HEADER = "apiVersion: vpsec/v1\n"
+
+Builder = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: what the workspace holds and what every command must say about it."""
+
+    name: str
+    content: bytes | Builder
+    exit: int  # of validate and assess; 0 only for benign input
+    fragment: str | None  # text every command's output contains
+    line: int | None = None  # the line the message points at
+    where: str | None = BAD  # the file the message names
+
+    def apply(self, root: Path) -> None:
+        if isinstance(self.content, bytes):
+            write(root, BAD, self.content)
+        else:
+            self.content(root)
+
+
+def write(root: Path, rel: str, data: bytes | str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+# -- builders: cases that are more than one file's bytes ------------------------------------------
+
+
+def config(text: str) -> Builder:
+    def build(root: Path) -> None:
+        write(root, "vpsec.yaml", text)
+
+    return build
+
+
+def with_config(extra: str, rel: str, data: bytes) -> Builder:
+    def build(root: Path) -> None:
+        write(root, "vpsec.yaml", CONFIG + extra)
+        write(root, rel, data)
+
+    return build
+
+
+def link(target: Callable[[Path], str], rel: str = BAD) -> Builder:
+    """A symbolic link at rel to target(root) (absolute, or relative to the link's folder)."""
+
+    def build(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink() or path.exists():
+            path.unlink()
+        path.symlink_to(target(root))
+
+    return build
+
+
+def outside_secret(root: Path) -> str:
+    return str(root.parent / "outside" / "secret.yaml")
+
+
+def fifo(root: Path) -> None:
+    os.mkfifo(root / BAD)
+
+
+def folder_named_yaml(root: Path) -> None:
+    (root / BAD).mkdir(parents=True)
+
+
+def no_config(root: Path) -> None:
+    (root / "vpsec.yaml").unlink()
+
+
+def many_files(root: Path) -> None:
+    """20,000 files of one comment each, and one broken file among them."""
+    for index in range(20_000):
+        folder = root / "records" / f"batch-{index // 1000:02d}"
+        if index % 1000 == 0:
+            folder.mkdir(parents=True)
+        (folder / f"note-{index:05d}.yaml").write_bytes(b"# nothing recorded yet\n")
+    write(root, BAD, HEADER + "kind: Site\nid: [s9\n")
+
+
+def huge_file(root: Path) -> None:
+    """30 MB: a record whose notes are one long block scalar."""
+    body = ("x" * 99 + "\n") * 300_000
+    write(root, BAD, SITE.replace("s1", "s9") + "notes: |\n" + "  " + body.replace("\n", "\n  "))
+
+
+def many_values(root: Path) -> None:
+    """30 MB of small mappings under a raised size limit: stopped by the node budget."""
+    write(root, "vpsec.yaml", CONFIG + "limits:\n  max_file_mb: 64\n")
+    write(root, BAD, "- {a: 1, b: 2, c: 3}\n" * 1_500_000)
+
+
+def random_bytes(seed: int) -> bytes:
+    return random.Random(seed).randbytes(64 * 1024)
+
+
+def random_yaml_text(seed: int) -> bytes:
+    """Seeded text made of YAML's own punctuation, letters and line breaks."""
+    rng = random.Random(seed)
+    alphabet = "ab01: -[]{},#&*!|>'\"%@`?\n\t\n  "
+    return "".join(rng.choice(alphabet) for _ in range(20_000)).encode()
+
+
+def alias_bomb() -> bytes:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level, name in enumerate("bcdefghi"):
+        previous = "abcdefghi"[level]
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def deep_flow(depth: int) -> bytes:
+    return (HEADER + "kind: Site\nid: s9\nnotes: " + "[" * depth + "]" * depth + "\n").encode()
+
+
+def deep_block(depth: int) -> bytes:
+    return ("- " * depth + "x\n").encode()
+
+
+CASES = [
+    Case("yaml-syntax", b"apiVersion: vpsec/v1\nkind: Site\nid: [s2\n", 1, "YAML syntax error", 4),
+    Case("tab-indent", b"apiVersion: vpsec/v1\nkind: Site\n\tid: s2\n", 1, "tab character", 3),
+    Case("duplicate-key", (SITE + "country: PE\n").encode(), 1, "duplicate key", 6),
+    Case("not-utf8", b"apiVersion: vpsec/v1\nkind: Site\nname: Caf\xe9\n", 1, "not UTF-8", 3),
+    Case("utf16", "apiVersion: vpsec/v1\n".encode("utf-16"), 1, "not UTF-8", 1),
+    Case("alias-bomb", alias_bomb(), 1, "too many values"),
+    Case(
+        "over-size-limit",
+        with_config("limits:\n  max_file_mb: 0.00005\n", BAD, SITE.replace("s1", "s9").encode()),
+        1,
+        "limits.max_file_mb",
+    ),
+    Case("30mb-file", huge_file, 1, "over the 5 MB limit"),
+    Case("30mb-many-values", many_values, 1, "more than 250,000 values", 35_715),
+    Case("document-list", b"- apiVersion: vpsec/v1\n- kind: Site\n", 1, "is a list", 1),
+    Case("document-scalar", b"just some words\n", 1, "single value", 1),
+    Case("document-number", b"42\n", 1, "single value", 1),
+    Case("missing-envelope", b"name: No Envelope\ncountry: ZM\n", 1, "lacks", 1),
+    Case("missing-id", b"apiVersion: vpsec/v1\nkind: Site\nname: x\n", 1, "lacks", 1),
+    Case("bad-api-version", b"apiVersion: vpsec/v9\nkind: Site\nid: s9\n", 1, "apiVersion", 1),
+    Case("unknown-kind", b"apiVersion: vpsec/v1\nkind: Sight\nid: s9\n", 1, "unknown kind", 2),
+    Case("duplicate-id", SITE.encode(), 1, "already used", 3, "records/site.yaml"),
+    Case(
+        "missing-reference",
+        HEADER.encode() + b"kind: RiskAssessment\nid: ra9\nsite: nowhere\ndate: 2026-01-10\n"
+        b"covers: [gender]\n",
+        1,
+        "no record has that id",
+        4,
+    ),
+    Case(
+        "wrong-kind-reference",
+        HEADER.encode() + b"kind: Incident\nid: inc9\nsite: s1\ndate: 2026-05-01\ntype: threat\n"
+        b"involved: community\nstatus: open\ndeployment: s1\n",
+        1,
+        "must name a Deployment",
+        9,
+    ),
+    Case(
+        "impossible-date",
+        HEADER.encode() + b"kind: RiskAssessment\nid: ra9\nsite: s1\ndate: 2026-02-30\n"
+        b"covers: [gender]\n",
+        1,
+        "2026-02-30",
+        5,
+    ),
+    Case(
+        "huge-integer", (SITE.replace("s1", "s9") + "x: " + "9" * 5000 + "\n").encode(), 1, "int", 6
+    ),
+    Case("unsupported-tag", b"apiVersion: !!python/object:os.system x\n", 1, "unsupported", 1),
+    Case("empty-file", b"", 0, None, where=None),
+    Case("only-comments", b"# nothing here\n---\n...\n", 0, None, where=None),
+    Case("deep-flow-20000", deep_flow(20_000), 1, "nesting deeper than 64 levels", 4),
+    Case("deep-block-20000", deep_block(20_000), 1, "nesting deeper than 64 levels", 1),
+    Case("unclosed-flow-1m", b"a: " + b"[" * 1_000_000, 1, "nesting deeper than 64 levels", 1),
+    Case("random-bytes", random_bytes(8), 1, "not UTF-8"),
+    Case("random-yaml-text-1", random_yaml_text(1), 1, None),
+    Case("random-yaml-text-2", random_yaml_text(2), 1, None),
+    Case("symlink-outside", link(outside_secret), 1, "outside the workspace"),
+    Case("symlink-loop", link(lambda root: "bad.yaml"), 1, "leads nowhere"),
+    Case("symlink-dangling", link(lambda root: "gone.yaml"), 1, "leads nowhere"),
+    Case("symlink-to-folder", link(lambda root: str(root / "records")), 1, "folder"),
+    Case("symlink-to-device", link(lambda root: "/dev/zero"), 1, "outside the workspace"),
+    Case("fifo", fifo, 1, "not a regular file"),
+    Case("folder-named-yaml", folder_named_yaml, 0, None, where=None),
+    Case("20000-files", many_files, 1, "YAML syntax error", 4),
+    Case("no-config", no_config, 2, "no vpsec.yaml", where="vpsec.yaml"),
+    Case(
+        "config-symlink-outside",
+        link(outside_secret, "vpsec.yaml"),
+        2,
+        "outside the workspace",
+        where="vpsec.yaml",
+    ),
+    Case("config-syntax", config(CONFIG + "rules: [\n"), 2, "YAML syntax error", 5, "vpsec.yaml"),
+    Case("config-list", config("- a\n- b\n"), 2, "expected a mapping", where="vpsec.yaml"),
+    Case("config-not-utf8", config(CONFIG + "# \xff\n"), 0, None, where=None),
+    Case("config-deep", config(CONFIG + "x: " + "[" * 50_000), 2, "nesting", 4, "vpsec.yaml"),
+]
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "VPSEC_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        NO_COLOR="1",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        GIT_AUTHOR_NAME="Test Author",
+        GIT_AUTHOR_EMAIL="author@example.org",
+        GIT_COMMITTER_NAME="Test Committer",
+        GIT_COMMITTER_EMAIL="committer@example.org",
+    )
+    return env
+
+
+def git(root: Path, env: dict[str, str], *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, timeout=60)
+
+
+def arguments(command: str, root: Path) -> list[str]:
+    if command == "report":
+        return ["report", "assessment", "--as-of", AS_OF, "-w", str(root)]
+    if command == "diff":
+        return ["diff", "HEAD", "--as-of", AS_OF, "-w", str(root)]
+    return [command, str(root), "--as-of", AS_OF]
+
+
+@dataclass(frozen=True)
+class Run:
+    command: str
+    code: int
+    output: str
+
+
+def run_all(root: Path, env: dict[str, str], commands: tuple[str, ...] = COMMANDS) -> list[Run]:
+    """Every command at once (two cores), each with a time and memory limit."""
+    started = [
+        (
+            command,
+            subprocess.Popen(
+                [str(VPSEC), *arguments(command, root)],
+                cwd=root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                preexec_fn=_limit_memory,
+            ),
+        )
+        for command in commands
+    ]
+    runs = []
+    for command, process in started:
+        try:
+            out, err = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for _, other in started:
+                other.kill()
+                other.communicate()
+            pytest.fail(f"vpsec {command} did not finish within {TIMEOUT} s")
+        text = out.decode("utf-8", "replace") + err.decode("utf-8", "replace")
+        runs.append(Run(command, process.returncode, text))
+    return runs
+
+
+def expected_exit(case_exit: int, command: str) -> int:
+    # A report is written whatever the findings; only "could not run" fails it.
+    return 0 if command == "report" and case_exit == 1 else case_exit
+
+
+def assert_sound(run: Run) -> None:
+    """What holds for every run of every case: no traceback, no bug report, no secret."""
+    assert "Traceback" not in run.output, run.output[-3000:]
+    assert "internal error" not in run.output, run.output[-3000:]
+    assert SECRET not in run.output
+
+
+def assert_secret_kept(root: Path) -> None:
+    """Nothing under the workspace (the cache included) holds the outside secret."""
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(folder) / name
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > 50_000_000:
+                continue
+            assert SECRET.encode() not in path.read_bytes(), f"{path} holds the secret"
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path) -> Callable[[], tuple[Path, dict[str, str]]]:
+    """A git repository holding a clean workspace (committed), and the env to run vpsec in."""
+
+    def make() -> tuple[Path, dict[str, str]]:
+        home = tmp_path / "home"
+        home.mkdir()
+        (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+        env = environment(home)
+        write(tmp_path / "outside", "secret.yaml", f"{HEADER}kind: Site\nid: {SECRET}\n")
+        root = tmp_path / "ws"
+        write(root, "vpsec.yaml", CONFIG)
+        write(root, "records/site.yaml", SITE)
+        git(root, env, "init", "-q")
+        git(root, env, "add", "-A")
+        git(root, env, "commit", "-q", "-m", "clean workspace")
+        return root, env
+
+    return make
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_input(case: Case, make_workspace: Callable[[], tuple[Path, dict[str, str]]]) -> None:
+    root, env = make_workspace()
+    case.apply(root)
+    for run in run_all(root, env):
+        assert_sound(run)
+        wanted = expected_exit(case.exit, run.command)
+        assert run.code == wanted, f"{run.command}: exit {run.code}, not {wanted}\n{run.output}"
+        if case.fragment is not None:
+            assert case.fragment in run.output, f"{run.command}:\n{run.output[-3000:]}"
+        if case.where is not None:
+            named = f"{case.where}:{case.line}" if case.line else case.where
+            assert named in run.output, f"{run.command} does not name {named}:\n{run.output}"
+    assert_secret_kept(root)
+
+
+def test_clean_workspace_passes_every_command(
+    make_workspace: Callable[[], tuple[Path, dict[str, str]]],
+) -> None:
+    """The baseline every case starts from is clean, so each case's exit code is its own doing."""
+    root, env = make_workspace()
+    for run in run_all(root, env):
+        assert_sound(run)
+        assert run.code == 0, f"{run.command}: {run.output}"
