@@ -18,16 +18,28 @@ the installed `vpsec` with a timeout and an address-space limit, and each must:
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import random
+import re
 import resource
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import pytest
+from pydantic import ValidationError
+from render_support import validate as validate_sarif
+
+from conftest import EXAMPLE
+from vpsec.redact import collect_names
 
 VPSEC = Path(sys.executable).parent / "vpsec"
 AS_OF = "2026-11-27"
@@ -286,17 +298,18 @@ def arguments(command: str, root: Path) -> list[str]:
 class Run:
     command: str
     code: int
-    output: str
+    stdout: str
+    output: str  # stdout and stderr
 
 
-def run_all(root: Path, env: dict[str, str], commands: tuple[str, ...] = COMMANDS) -> list[Run]:
-    """Every command at once (two cores), each with a time and memory limit."""
+def run_commands(root: Path, env: dict[str, str], jobs: list[tuple[str, list[str]]]) -> list[Run]:
+    """vpsec with each job's arguments, all at once (two cores), with a time and memory limit."""
     started = [
         (
-            command,
+            label,
             subprocess.Popen(
-                [str(VPSEC), *arguments(command, root)],
-                cwd=root,
+                [str(VPSEC), *args],
+                cwd=root if root.is_dir() else root.parent,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -304,20 +317,32 @@ def run_all(root: Path, env: dict[str, str], commands: tuple[str, ...] = COMMAND
                 preexec_fn=_limit_memory,
             ),
         )
-        for command in commands
+        for label, args in jobs
     ]
     runs = []
-    for command, process in started:
+    for label, process in started:
         try:
             out, err = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             for _, other in started:
                 other.kill()
                 other.communicate()
-            pytest.fail(f"vpsec {command} did not finish within {TIMEOUT} s")
-        text = out.decode("utf-8", "replace") + err.decode("utf-8", "replace")
-        runs.append(Run(command, process.returncode, text))
+            pytest.fail(f"vpsec {label} did not finish within {TIMEOUT} s")
+        stdout = out.decode("utf-8", "replace")
+        runs.append(Run(label, process.returncode, stdout, stdout + err.decode("utf-8", "replace")))
     return runs
+
+
+def run_all(
+    root: Path,
+    env: dict[str, str],
+    commands: tuple[str, ...] = COMMANDS,
+    extra: list[str] | None = None,
+) -> list[Run]:
+    """Every command that reads a workspace, on root."""
+    return run_commands(
+        root, env, [(command, [*arguments(command, root), *(extra or [])]) for command in commands]
+    )
 
 
 def expected_exit(case_exit: int, command: str) -> int:
@@ -387,3 +412,177 @@ def test_clean_workspace_passes_every_command(
     for run in run_all(root, env):
         assert_sound(run)
         assert run.code == 0, f"{run.command}: {run.output}"
+
+
+# -- outputs that cannot be written -----------------------------------------------------------
+
+OUTPUTS = {
+    "missing-folder": (lambda root: root.parent / "no-such-folder" / "out.txt", "does not exist"),
+    "under-a-file": (lambda root: root / "vpsec.yaml" / "out.txt", "does not exist"),
+    "a-folder": (lambda root: root / "records", "is a folder"),
+}
+
+
+def files_beside(root: Path) -> list[Path]:
+    """Files and folders of the test's folder, less git's, the cache's and the signing key's."""
+    skip = {".git", ".vpsec", "home"}
+    return sorted(
+        p.relative_to(root.parent)
+        for p in root.parent.rglob("*")
+        if not skip & set(p.relative_to(root.parent).parts)
+    )
+
+
+@pytest.mark.parametrize("target", list(OUTPUTS))
+def test_unwritable_output(
+    target: str, make_workspace: Callable[[], tuple[Path, dict[str, str]]]
+) -> None:
+    """--output where no file can be: exit 2 naming the path, nothing written, no debris."""
+    root, env = make_workspace()
+    output_of, fragment = OUTPUTS[target]
+    output = output_of(root)
+    before = files_beside(root)
+    extra = ["--output", str(output)]
+    for run in run_all(root, env, extra=extra):
+        assert_sound(run)
+        assert run.code == 2, f"{run.command}: {run.output}"
+        assert str(output) in run.output and fragment in run.output, run.output
+        assert run.output.count("\n") == 1, f"{run.command}: not one line: {run.output}"
+    after = files_beside(root)
+    assert after == before
+    assert not list(root.parent.rglob("*.tmp"))
+
+
+# -- Unicode through every output format ------------------------------------------------------
+
+# Right-to-left (Hebrew, Arabic), an emoji with a skin tone joined by zero-width joiners,
+# a family sequence, combining marks and a right-to-left override: no comma, colon or
+# percent sign, so it is exactly the same text inside GitHub's escaped commands.
+UNICODE = (
+    "קמיטוגה مرحبا 👩🏽\u200d🚒 👨\u200d👩\u200d👧 Ame\u0301lie Z\u0351\u0352 \u202eevil\u202c"
+)
+UNICODE_FILE = "sites/קמיטוגה 👩🏽\u200d🚒 #1.yaml"
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
+# RFC 3986 characters of a URI reference (percent-encoded octets included).
+URI_REFERENCE = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
+
+
+def _decorate(value: object, model: type[Any], record: dict[str, Any], trail: list[Any]) -> object:
+    """Every free-text string of a record with UNICODE added, where the schema accepts it."""
+    if isinstance(value, dict):
+        return {k: _decorate(v, model, record, [*trail, k]) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decorate(v, model, record, [*trail, i]) for i, v in enumerate(value)]
+    if not isinstance(value, str) or not trail or trail[-1] in ("id", "apiVersion", "kind"):
+        return value
+    candidate = f"{value} {UNICODE}"
+    trial = _set(record, trail, candidate)
+    try:
+        model.model_validate(trial)
+    except ValidationError:
+        return value
+    return candidate
+
+
+def _set(record: dict[str, Any], trail: list[Any], value: object) -> dict[str, Any]:
+    copy = json.loads(json.dumps(record))
+    target = copy
+    for step in trail[:-1]:
+        target = target[step]
+    target[trail[-1]] = value
+    return copy
+
+
+def unicode_workspace(root: Path) -> int:
+    """The example with UNICODE in every free-text field and one file under a Unicode name."""
+    from vpsec.load.yamlread import parse_documents
+    from vpsec.models import KINDS
+
+    shutil.copytree(EXAMPLE, root)
+    changed = 0
+    for path in sorted(root.rglob("*.yaml")):
+        if path.name == "vpsec.yaml":
+            continue
+        (doc,) = parse_documents(path.read_text(encoding="utf-8"))
+        record = doc.value
+        decorated = _decorate(record, KINDS[record["kind"]], record, [])
+        changed += json.dumps(decorated).count(json.dumps(UNICODE)[1:-1])
+        # JSON is YAML; ensure_ascii=False keeps the text itself in the file.
+        path.write_text(json.dumps(decorated, ensure_ascii=False, indent=1), encoding="utf-8")
+    (root / "sites" / "apurimac-camp.yaml").rename(root / UNICODE_FILE)
+    return changed
+
+
+def records_of(root: Path) -> list[dict[str, Any]]:
+    from vpsec.load.yamlread import parse_documents
+
+    return [
+        doc.value
+        for path in sorted(root.rglob("*.yaml"))
+        if path.name != "vpsec.yaml"
+        for doc in parse_documents(path.read_text(encoding="utf-8"))
+    ]
+
+
+def test_unicode_in_every_text_field_survives_every_format(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert unicode_workspace(root) > 50  # the decoration reached the free text of every kind
+    home = tmp_path / "home"
+    home.mkdir()
+    env = environment(home)
+    jobs = [("assess", ["assess", str(root), "--as-of", AS_OF, "-f", fmt]) for fmt in FORMATS]
+    jobs += [
+        (
+            "report",
+            [
+                "report",
+                "assessment",
+                "-w",
+                str(root),
+                "--as-of",
+                AS_OF,
+                "-f",
+                fmt,
+                "--audience",
+                audience,
+            ],
+        )
+        for fmt in ("md", "html")
+        for audience in ("internal", "public")
+    ]
+    outputs = {}
+    for label, args in jobs:
+        (run,) = run_commands(root, env, [(label, args)])
+        assert_sound(run)
+        assert run.code == (0 if label == "report" else 1), run.output
+        outputs[" ".join(args[-4:] if label == "report" else args[-2:])] = run.stdout
+    for name, text in outputs.items():
+        if "public" not in name:
+            assert UNICODE in text, f"{name} lost or changed the text"
+    # Names with Unicode in them are withheld from public reports like any other.
+    names = collect_names(records_of(root))
+    assert any(UNICODE in name for name in names)
+    for audience_format in ("md", "html"):
+        public = outputs[f"-f {audience_format} --audience public"]
+        leaked = [name for name in names if name in public or html.escape(name) in public]
+        assert leaked == []
+    document = json.loads(outputs["-f json"])
+    messages = [f["message"] for f in document["findings"]]
+    assert any(UNICODE in m for m in messages)
+    assert any(f["path"] == UNICODE_FILE for f in document["findings"])
+    sarif = json.loads(outputs["-f sarif"])
+    validate_sarif(sarif)
+    uris = [
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for result in sarif["runs"][0]["results"]
+        for loc in result["locations"]
+    ]
+    assert all(URI_REFERENCE.fullmatch(uri) for uri in uris), uris
+    assert unquote(next(u for u in uris if "%" in u)) == UNICODE_FILE
+    junit = ElementTree.fromstring(outputs["-f junit"].encode())
+    assert any(UNICODE in (element.text or "") + str(element.attrib) for element in junit.iter())
+    gitlab = json.loads(outputs["-f gitlab"])
+    assert any(UNICODE in issue["description"] for issue in gitlab)
+    assert any(issue["location"]["path"] == UNICODE_FILE for issue in gitlab)
+    page = outputs["-f html --audience internal"]
+    assert page.lstrip().lower().startswith("<!doctype html>")

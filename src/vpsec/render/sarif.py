@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from vpsec.findings import Finding, RuleInfo, RunResult, Severity
 from vpsec.render import RenderOptions
@@ -99,6 +100,13 @@ def _message(finding: Finding) -> str:
     return f"{_sentence(finding.title + where)} {_sentence(finding.message)}"
 
 
+def _uri(path: str) -> str:
+    """A repository path as the relative URI reference SARIF requires: a space, `#`, `%` or
+    a non-ASCII letter in a file name is percent-encoded (as UTF-8), or the URI would be
+    invalid or point elsewhere (`#` starts a fragment)."""
+    return quote(path, safe="/")
+
+
 def _result(
     finding: Finding, index: int, fingerprint: str, uri: str, severity: Severity
 ) -> dict[str, Any]:
@@ -134,7 +142,7 @@ def sarif_document(result: RunResult) -> dict[str, Any]:
 
     results: list[dict[str, Any]] = []
     for finding, fingerprint in zip(result.findings, prints, strict=False):
-        uri = result.repo_path(finding.path)
+        uri = _uri(result.repo_path(finding.path))
         results.append(_result(finding, index[finding.rule], fingerprint, uri, finding.severity))
     for waived, fingerprint in zip(result.waived, prints[len(result.findings) :], strict=True):
         finding = waived.finding
@@ -142,7 +150,7 @@ def sarif_document(result: RunResult) -> dict[str, Any]:
             finding,
             index[finding.rule],
             fingerprint,
-            result.repo_path(finding.path),
+            _uri(result.repo_path(finding.path)),
             finding.severity,
         )
         item["suppressions"] = [
