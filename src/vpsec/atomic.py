@@ -10,12 +10,21 @@ from pathlib import Path
 from vpsec.errors import OutputError
 
 
-def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> None:
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(
+    path: Path, data: str | bytes, *, overwrite: bool = True, mode: int | None = None
+) -> None:
     """Write data to path through a temporary file, fsync and rename.
 
     With overwrite=False an existing file is refused (OutputError), and the
     final step uses a hard link, so two writers racing for one name cannot
-    both win.
+    both win. The file gets mode, or else the mode of the file it replaces,
+    or else what the umask gives a new file (the temporary file is 0600).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_dir():
@@ -31,6 +40,12 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
         raise OutputError(f"{path}: cannot write here ({error.strerror or error})") from None
     temp = Path(temp_name)
     try:
+        if mode is None:
+            try:
+                mode = path.stat().st_mode & 0o7777 if overwrite else None
+            except OSError:
+                mode = None
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

@@ -91,13 +91,12 @@ def _user_key() -> bytes | None:
         pass
     try:
         base.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         key = secrets.token_bytes(32)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(key.hex())
+        # Atomic, so an interrupted first run cannot leave a truncated key behind.
+        write_atomic(path, key.hex(), overwrite=False, mode=0o600)
         return key
-    except FileExistsError:
-        # Another run created it first: read theirs.
+    except OutputError:
+        # Another run created it first (or it cannot be written): read theirs.
         try:
             return bytes.fromhex(path.read_text(encoding="ascii").strip())
         except (OSError, ValueError):

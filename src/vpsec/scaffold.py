@@ -219,7 +219,7 @@ def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]
             if destination.exists():
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
+            write_atomic(destination, path.read_bytes(), overwrite=False)
             written.append(destination)
     else:
         path = target / WORKSPACE_FILE

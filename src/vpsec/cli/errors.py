@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from vpsec.cli.state import STATE
@@ -14,14 +18,50 @@ def _say(message: str) -> None:
     sys.stderr.write(f"vpsec: {message}\n")
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived: unwind, so that finally blocks remove temporary files.
+
+    A BaseException of its own rather than KeyboardInterrupt, which Click
+    would turn into "Aborted!" and exit 1 (the code for findings).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+@contextmanager
+def _stopping_cleanly() -> Iterator[None]:
+    """SIGINT and SIGTERM raise Stopped while the command runs (the default SIGTERM kills the
+    process at once, leaving a half-written temporary file beside --output)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def run(app: Any, args: Sequence[str] | None = None) -> int:
     """Run the Typer app and return its exit code; foreseeable problems become one line, exit 2.
 
     Typer itself turns usage errors into a message and exit 2; everything
-    vpsec raises on purpose is a VpsecError, said in one line.
+    vpsec raises on purpose is a VpsecError, said in one line. SIGINT and
+    SIGTERM end the run with 130 and 143, after its clean-up has run.
     """
     try:
-        app(args=list(args) if args is not None else None, prog_name="vpsec")
+        with _stopping_cleanly():
+            app(args=list(args) if args is not None else None, prog_name="vpsec")
+    except Stopped as stop:
+        _say("interrupted" if stop.signum == signal.SIGINT else "terminated")
+        return 128 + stop.signum
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 2)
