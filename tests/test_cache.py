@@ -97,8 +97,8 @@ def test_damaged_or_foreign_cache_is_ignored(tmp_path: Path, damage: str) -> Non
     expected = _assess(root, use_cache=False)
     _assess(root)
     folder = root / CACHE_DIR
-    for name in ("runs.json", "stats.json", "parsed.json"):
-        path = folder / name
+    (run_file,) = (folder / "runs").glob("*.json")
+    for path in (run_file, folder / "stats.json", folder / "parsed.json"):
         raw = path.read_bytes()
         if damage == "garbage":
             path.write_bytes(b"\x00\xff not a cache")
@@ -124,18 +124,17 @@ def test_forged_run_result_cannot_hide_findings(
     root = _copy_example(tmp_path)
     expected = _assess(root, use_cache=False)
     _assess(root)
-    runs = root / CACHE_DIR / "runs.json"
-    _, _, payload = runs.read_bytes().partition(b"\n")
-    document = json.loads(payload)
-    for outcome in document["data"].values():
-        outcome["findings"] = []
+    (run_file,) = (root / CACHE_DIR / "runs").glob("*.json")
+    _, _, payload = run_file.read_bytes().partition(b"\n")
+    outcome = json.loads(payload)["data"]
+    outcome["findings"] = []
     # Another user (another key) writes a cache that claims the workspace is clean.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker"))
     other = Cache.open(root)
     assert other.key is not None
-    other._runs.update(document["data"])
-    other._runs_dirty = True
+    other.remember_run(run_file.stem, outcome)
     other.save()
+    assert run_file.stat().st_size < len(payload)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     assert _assess(root) == expected
 
@@ -151,7 +150,7 @@ def test_read_only_cache_folder_still_gives_results(
 
     monkeypatch.setattr(cache_module, "write_atomic", refuse)
     assert _assess(root) == expected
-    assert not (root / CACHE_DIR / "runs.json").exists()
+    assert not (root / CACHE_DIR / "runs").exists()
 
 
 def test_parallel_parse_equals_serial(generated: Path) -> None:
@@ -182,6 +181,13 @@ def test_generated_workspace_same_with_and_without_cache(generated: Path, tmp_pa
     assert _assess(root) == _assess(root, use_cache=False)
 
 
+def test_only_the_latest_runs_are_kept(tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    for day in range(1, cache_module.MAX_RUNS + 4):
+        run_check(CheckOptions(path=root, as_of=date(2026, 11, day)), "assess")
+    assert len(list((root / CACHE_DIR / "runs").glob("*.json"))) == cache_module.MAX_RUNS
+
+
 def test_two_runs_at_once_both_succeed(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     command = [str(VPSEC), "assess", str(root), "--as-of", AS_OF, "--format", "json"]
@@ -191,3 +197,20 @@ def test_two_runs_at_once_both_succeed(tmp_path: Path) -> None:
     assert len(set(outputs)) == 1
     leftovers = [p.name for p in (root / CACHE_DIR).iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_positions_round_trip_through_the_cache() -> None:
+    from vpsec.cache import _decode_documents, _encode_documents
+    from vpsec.load.yamlread import parse_documents
+
+    for path in sorted(EXAMPLE.rglob("*.yaml")):
+        documents = parse_documents(path.read_text(encoding="utf-8"))
+        encoded = json.loads(json.dumps(_encode_documents(documents)))
+        assert _decode_documents(encoded) == documents, path
+
+
+def test_positions_that_do_not_fit_are_refused() -> None:
+    from vpsec.cache import _decode_documents
+
+    with pytest.raises(ValueError, match="positions"):
+        _decode_documents([[0, {"a": [1, 2]}, 1, 1, [1, 1]]])

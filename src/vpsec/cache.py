@@ -25,9 +25,10 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
-from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,13 @@ from typing import Any
 from vpsec import __version__
 from vpsec.atomic import write_atomic
 from vpsec.errors import OutputError
-from vpsec.load.yamlread import RawDocument, YamlProblem
+from vpsec.load.yamlread import Path_, RawDocument, YamlProblem
 
 FORMAT = 1
 CACHE_DIR = Path(".vpsec") / "cache"
 STATS = "stats.json"
 PARSED = "parsed.json"
-RUNS = "runs.json"
+RUNS = "runs"  # one file per run key, so a warm run reads only its own
 MAX_RUNS = 8
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -50,6 +51,7 @@ TAG = (
 )
 
 StatKey = tuple[int, int, int]
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 # A file modified this recently may change again within the same mtime tick
@@ -105,35 +107,46 @@ def _user_key() -> bytes | None:
         return None
 
 
+def _paths(value: Any, path: Path_ = ()) -> Iterator[Path_]:
+    """Every key and item path in value, in the order the loader notes their positions."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            child_path = (*path, key)
+            yield child_path
+            yield from _paths(child, child_path)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            child_path = (*path, index)
+            yield child_path
+            yield from _paths(child, child_path)
+
+
 def _encode_documents(result: list[RawDocument] | YamlProblem) -> Any:
+    # Positions are stored as a flat [line, column, ...] list in the order of
+    # _paths: the paths can be walked again from the value, and storing them
+    # tripled the cache's size and the memory needed to read it.
     if isinstance(result, YamlProblem):
         return {"problem": [result.message, result.line, result.column]}
-    return [
-        [
-            doc.index,
-            doc.value,
-            doc.line,
-            doc.column,
-            [[list(k), *v] for k, v in doc.positions.items()],
-        ]
-        for doc in result
-    ]
+    encoded = []
+    for doc in result:
+        flat = [number for position in doc.positions.values() for number in position]
+        encoded.append([doc.index, doc.value, doc.line, doc.column, flat])
+    return encoded
 
 
 def _decode_documents(data: Any) -> list[RawDocument] | YamlProblem:
+    """Documents from the cache; ValueError when the data does not fit (a foreign cache)."""
     if isinstance(data, dict):
         message, line, column = data["problem"]
         return YamlProblem(message, line, column)
-    return [
-        RawDocument(
-            index,
-            value,
-            line,
-            column,
-            {tuple(path): (at_line, at_column) for path, at_line, at_column in positions},
-        )
-        for index, value, line, column, positions in data
-    ]
+    documents = []
+    for index, value, line, column, flat in data:
+        paths = list(_paths(value))
+        if len(flat) != 2 * len(paths):
+            raise ValueError("positions do not match the value")
+        positions = {path: (flat[2 * i], flat[2 * i + 1]) for i, path in enumerate(paths)}
+        documents.append(RawDocument(index, value, line, column, positions))
+    return documents
 
 
 @dataclass
@@ -145,12 +158,11 @@ class Cache:
     _stats: dict[str, list[Any]] = field(default_factory=dict)
     # Parsed files are the bulk of the cache: read only when a run needs them.
     _parsed: dict[str, Any] | None = None
-    _runs: OrderedDict[str, Any] = field(default_factory=OrderedDict)
+    _new_runs: dict[str, Any] = field(default_factory=dict)
     _seen_stats: dict[str, list[Any]] = field(default_factory=dict)
     _seen_parsed: dict[str, Any] = field(default_factory=dict)
     _stats_dirty: bool = False
     _parsed_dirty: bool = False
-    _runs_dirty: bool = False
 
     @classmethod
     def open(cls, root: Path, enabled: bool = True) -> Cache:
@@ -164,9 +176,6 @@ class Cache:
         stats = cache._read(STATS)
         if isinstance(stats, dict):
             cache._stats = stats
-        runs = cache._read(RUNS)
-        if isinstance(runs, dict):
-            cache._runs = OrderedDict(runs)
         return cache
 
     @property
@@ -243,18 +252,22 @@ class Cache:
 
     def run(self, key: str) -> Any:
         """The cached payload of a run with exactly these inputs, or None."""
-        if not self.enabled:
+        if not self.enabled or not _HEX.fullmatch(key):
             return None
-        return self._runs.get(key)
+        return self._read(f"{RUNS}/{key}.json")
 
     def remember_run(self, key: str, payload: Any) -> None:
-        if not self.enabled:
-            return
-        self._runs[key] = payload
-        self._runs.move_to_end(key)
-        while len(self._runs) > MAX_RUNS:
-            self._runs.popitem(last=False)
-        self._runs_dirty = True
+        if self.enabled and _HEX.fullmatch(key):
+            self._new_runs[key] = payload
+
+    def _prune_runs(self) -> None:
+        """Keep the most recent MAX_RUNS run files."""
+        assert self.folder is not None
+        runs = sorted(
+            (self.folder / RUNS).glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for stale in runs[MAX_RUNS:]:
+            stale.unlink(missing_ok=True)
 
     def save(self) -> None:
         """Write what changed; only what this run saw is kept, so deleted files do not pile up."""
@@ -272,8 +285,11 @@ class Cache:
                 self._write(PARSED, self._seen_parsed)
             if self._stats_dirty or self._parsed_dirty:
                 self._write(STATS, self._seen_stats)
-            if self._runs_dirty:
-                self._write(RUNS, dict(self._runs))
+            if self._new_runs:
+                (self.folder / RUNS).mkdir(exist_ok=True)
+                for key, payload in self._new_runs.items():
+                    self._write(f"{RUNS}/{key}.json", payload)
+                self._prune_runs()
         except (OSError, OutputError):
             # A read-only workspace or a full disk: the run's results stand without a cache.
             return

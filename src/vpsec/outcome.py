@@ -31,13 +31,17 @@ class Outcome:
     record_sites: dict[str, tuple[str, ...]]
 
     def to_data(self) -> dict[str, Any]:
+        id_lists = list(dict.fromkeys(ids for _, ids in self.checked))
+        list_index = {ids: index for index, ids in enumerate(id_lists)}
         return {
             "findings": [f.to_data() for f in self.findings],
             "waived": [
                 [w.finding.to_data(), w.reason, w.approved_by, w.expires.isoformat()]
                 for w in self.waived
             ],
-            "checked": [[code, list(ids)] for code, ids in self.checked],
+            # Rules of one kind check the same records: each id list is stored once.
+            "id_lists": [list(ids) for ids in id_lists],
+            "checked": [[code, list_index[ids]] for code, ids in self.checked],
             "records": self.records,
             "site_ids": sorted(self.site_ids),
             "record_sites": {k: list(v) for k, v in self.record_sites.items()},
@@ -47,18 +51,19 @@ class Outcome:
     def from_data(cls, data: Any) -> Outcome | None:
         """The outcome in data, or None when it is not one (a foreign or older cache)."""
         try:
+            id_lists = [tuple(ids) for ids in data["id_lists"]]
             return cls(
                 findings=tuple(Finding.from_data(f) for f in data["findings"]),
                 waived=tuple(
                     WaivedFinding(Finding.from_data(f), reason, by, date.fromisoformat(expires))
                     for f, reason, by, expires in data["waived"]
                 ),
-                checked=tuple((code, tuple(ids)) for code, ids in data["checked"]),
+                checked=tuple((code, id_lists[index]) for code, index in data["checked"]),
                 records=int(data["records"]),
                 site_ids=frozenset(data["site_ids"]),
                 record_sites={k: tuple(v) for k, v in data["record_sites"].items()},
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, IndexError):
             return None
 
 
