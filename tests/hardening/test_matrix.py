@@ -199,6 +199,8 @@ CASES = [
     Case("missing-id", b"apiVersion: vpsec/v1\nkind: Site\nname: x\n", 1, "lacks", 1),
     Case("bad-api-version", b"apiVersion: vpsec/v9\nkind: Site\nid: s9\n", 1, "apiVersion", 1),
     Case("unknown-kind", b"apiVersion: vpsec/v1\nkind: Sight\nid: s9\n", 1, "unknown kind", 2),
+    Case("kind-is-a-list", b"apiVersion: vpsec/v1\nkind: []\nid: s9\n", 1, "unknown kind", 2),
+    Case("id-is-a-mapping", b"apiVersion: vpsec/v1\nkind: Site\nid: {a: 1}\n", 1, "`id`", 3),
     Case("duplicate-id", SITE.encode(), 1, "already used", 3, "records/site.yaml"),
     Case(
         "missing-reference",

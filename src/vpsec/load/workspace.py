@@ -129,6 +129,13 @@ def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
             where,
         )
     record_id = value["id"]
+    if isinstance(record_id, dict | list):
+        return validation_finding(
+            "V005",
+            "`id` must be a single value such as `trf-2026-001`, not a list or a mapping",
+            path,
+            doc.position(("id",)),
+        )
     version = value["apiVersion"]
     if version != API_VERSION:
         return validation_finding(
@@ -139,7 +146,7 @@ def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
             record=str(record_id),
         )
     kind = value["kind"]
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         hint = suggest(str(kind), list(KINDS))
         return validation_finding(
             "V005",
