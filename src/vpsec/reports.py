@@ -233,6 +233,8 @@ def _template_error(error: BaseException, root: Path, template_name: str) -> Tem
         what = f"no template {error.name!r} in {TEMPLATES_DIR}/ or the built-in templates"
     elif isinstance(error, RecursionError):
         what = "the template recurses without end"
+    elif isinstance(error, MemoryError):
+        what = "the template builds more text than fits in memory"
     else:
         what = f"{type(error).__name__}: {error}"
     return TemplateError(f"{where}: {what}")
@@ -246,7 +248,14 @@ def render_template(root: Path, template_name: str, context: dict[str, Any], fmt
     try:
         template = env.get_template(template_name)
         return template.render(context)
-    except (jinja2.TemplateError, RecursionError, ArithmeticError, TypeError, ValueError) as error:
+    except (
+        jinja2.TemplateError,
+        RecursionError,
+        MemoryError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+    ) as error:
         raise _template_error(error, root, template_name) from None
     except (AttributeError, KeyError, IndexError, LookupError) as error:
         raise _template_error(error, root, template_name) from None

@@ -588,3 +588,34 @@ def test_unicode_in_every_text_field_survives_every_format(tmp_path: Path) -> No
     assert any(issue["location"]["path"] == UNICODE_FILE for issue in gitlab)
     page = outputs["-f html --audience internal"]
     assert page.lstrip().lower().startswith("<!doctype html>")
+
+
+# -- hostile report templates -------------------------------------------------------------------
+
+TEMPLATES = {
+    # Ten gigabytes of text: over the memory limit the tests run vpsec with.
+    "memory": ("{{ 'x' * 10**10 }}\n", "more text than fits in memory", 1),
+    "sandbox": ("\n{{ ''.__class__.__mro__ }}\n", "sandbox", 2),
+    "recursion": (
+        "{% macro f(n) %}{{ f(n) }}{% endmacro %}\n{{ f(1) }}\n",
+        "recurses without end",
+        None,
+    ),
+    "syntax": ("{% for %}\n", "syntax error", 1),
+}
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_hostile_template(
+    name: str, make_workspace: Callable[[], tuple[Path, dict[str, str]]]
+) -> None:
+    """A workspace template that overrides the assessment report: exit 2, one line naming it."""
+    root, env = make_workspace()
+    text, fragment, line = TEMPLATES[name]
+    write(root, "templates/assessment.md.j2", text)
+    (run,) = run_all(root, env, commands=("report",))
+    assert_sound(run)
+    assert run.code == 2, run.output
+    where = "templates/assessment.md.j2" + (f":{line}" if line else "")
+    assert run.output.startswith(f"vpsec: error: {where}"), run.output
+    assert fragment in run.output and run.output.count("\n") == 1, run.output
