@@ -6,7 +6,8 @@ text with lines deleted, duplicated or spliced), and records generated from
 scratch with each kind's field names and random values. Each workspace goes
 through parse_documents, build_workspace and run_rules as `vpsec assess`
 runs them, then through all seven formats, and every output must still parse:
-JSON, SARIF against the official schema, JUnit XML, GitLab's JSON.
+JSON, SARIF against the official schema, JUnit XML, GitLab's JSON. Mutated
+workspaces also fill the four built-in reports for both audiences.
 
 In-process, derandomized (the same examples on every run, so CI is
 reproducible) and bounded by max_examples.
@@ -29,13 +30,15 @@ from render_support import validate as validate_sarif
 from conftest import AS_OF, EXAMPLE
 from vpsec import __version__, catalogue
 from vpsec.engine import run_rules
-from vpsec.findings import RunResult
+from vpsec.errors import UsageError
+from vpsec.findings import Finding, RunResult
 from vpsec.load.config import load_config
 from vpsec.load.scan import parse_bytes
-from vpsec.load.workspace import build_workspace
+from vpsec.load.workspace import Workspace, build_workspace
 from vpsec.load.yamlread import RawDocument, YamlProblem
 from vpsec.models import KINDS
 from vpsec.render import FORMATS, RenderOptions, renderer
+from vpsec.reports import ReportOptions, build_context, render_template
 
 DAY = date.fromisoformat(AS_OF)
 SETTINGS = settings(
@@ -187,13 +190,17 @@ def generated_record(draw: st.DrawFn) -> tuple[str, Any]:
     return f"generated/{kind.lower()}.yaml", record
 
 
-def assess(files: dict[str, bytes]) -> RunResult:
-    """Load, validate and assess files as `vpsec assess` does; the run's result."""
+def load(files: dict[str, bytes]) -> tuple[Workspace, list[Finding]]:
     documents = [
         (rel, PARSED[rel] if FILES.get(rel) == data else parse_bytes(data))
         for rel, data in sorted(files.items())
     ]
-    workspace, findings = build_workspace(EXAMPLE, CONFIG, documents)
+    return build_workspace(EXAMPLE, CONFIG, documents)
+
+
+def assess(files: dict[str, bytes]) -> RunResult:
+    """Load, validate and assess files as `vpsec assess` does; the run's result."""
+    workspace, findings = load(files)
     assessment = run_rules(workspace, DAY, ["ALL"], [], CONFIG_DOC)
     everything = [*CONFIG_FINDINGS, *findings, *assessment.findings]
     codes = sorted({f.rule for f in everything} | {w.finding.rule for w in assessment.waived})
@@ -264,6 +271,36 @@ def test_any_bytes_parse_or_give_a_problem(data: bytes) -> None:
         assert parsed.column is None or parsed.column >= 1
     else:
         assert all(isinstance(doc, RawDocument) for doc in parsed)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@given(st.lists(mutated_record(), min_size=1, max_size=3))
+def test_mutated_records_in_reports(mutations: list[tuple[str, Any]]) -> None:
+    """The four built-in reports, internal and public, Markdown and HTML, never crash."""
+    files = dict(FILES)
+    for rel, record in mutations:
+        files[rel] = _yaml_text(record)
+    workspace, _ = load(files)
+    result = assess(files)
+    sites = [r.id for r in workspace.of_kind("Site")]
+    meetings = [r.id for r in workspace.of_kind("Meeting")]
+    for audience in ("internal", "public"):
+        for name, site, record in [
+            ("assessment", None, None),
+            ("transfer-register", None, None),
+            ("site", sites[0] if sites else None, None),
+            ("meeting", None, meetings[0] if meetings else None),
+        ]:
+            if (name == "site" and site is None) or (name == "meeting" and record is None):
+                continue
+            options = ReportOptions(name=name, audience=audience, site=site, record=record)
+            try:
+                context = build_context(workspace, CONFIG, result, options)
+            except UsageError:
+                continue  # a restricted meeting is refused for the public, by design
+            for fmt in ("md", "html"):
+                text = render_template(EXAMPLE, f"{name}.{fmt}.j2", context, fmt)
+                assert text.strip()
 
 
 def test_the_example_itself_renders() -> None:
