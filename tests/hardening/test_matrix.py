@@ -84,7 +84,7 @@ def write(root: Path, rel: str, data: bytes | str) -> Path:
 # -- builders: cases that are more than one file's bytes ------------------------------------------
 
 
-def config(text: str) -> Builder:
+def config(text: str | bytes) -> Builder:
     def build(root: Path) -> None:
         write(root, "vpsec.yaml", text)
 
@@ -118,6 +118,12 @@ def outside_secret(root: Path) -> str:
 
 def fifo(root: Path) -> None:
     os.mkfifo(root / BAD)
+
+
+def link_to_fifo(root: Path) -> None:
+    """A link named .yaml, inside the workspace, to a named pipe."""
+    os.mkfifo(root / "records" / "pipe")
+    (root / BAD).symlink_to("pipe")
 
 
 def folder_named_yaml(root: Path) -> None:
@@ -244,6 +250,7 @@ CASES = [
     Case("symlink-to-folder", link(lambda root: str(root / "records")), 1, "folder"),
     Case("symlink-to-device", link(lambda root: "/dev/zero"), 1, "outside the workspace"),
     Case("fifo", fifo, 1, "not a regular file"),
+    Case("symlink-to-fifo", link_to_fifo, 1, "not a regular file"),
     Case("folder-named-yaml", folder_named_yaml, 0, None, where=None),
     Case("20000-files", many_files, 1, "YAML syntax error", 4),
     Case("no-config", no_config, 2, "no vpsec.yaml", where="vpsec.yaml"),
@@ -256,7 +263,8 @@ CASES = [
     ),
     Case("config-syntax", config(CONFIG + "rules: [\n"), 2, "YAML syntax error", 5, "vpsec.yaml"),
     Case("config-list", config("- a\n- b\n"), 2, "expected a mapping", where="vpsec.yaml"),
-    Case("config-not-utf8", config(CONFIG + "# \xff\n"), 0, None, where=None),
+    Case("config-non-ascii-comment", config(CONFIG + "# café ☕\n"), 0, None, where=None),
+    Case("config-not-utf8", config(CONFIG.encode() + b"# \xff\n"), 2, "not UTF-8", 4, "vpsec.yaml"),
     Case("config-deep", config(CONFIG + "x: " + "[" * 50_000), 2, "nesting", 4, "vpsec.yaml"),
 ]
 
