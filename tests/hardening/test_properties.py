@@ -42,7 +42,7 @@ from vpsec.reports import ReportOptions, build_context, render_template
 
 DAY = date.fromisoformat(AS_OF)
 SETTINGS = settings(
-    max_examples=75,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     database=None,
@@ -273,7 +273,7 @@ def test_any_bytes_parse_or_give_a_problem(data: bytes) -> None:
         assert all(isinstance(doc, RawDocument) for doc in parsed)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@settings(max_examples=12, deadline=None, derandomize=True, database=None)
 @given(st.lists(mutated_record(), min_size=1, max_size=3))
 def test_mutated_records_in_reports(mutations: list[tuple[str, Any]]) -> None:
     """The four built-in reports, internal and public, Markdown and HTML, never crash."""
