@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 WORKSPACE_FILE = "vpsec.yaml"
 _SUFFIXES = (".yaml", ".yml")
+_GLOB = re.compile(r"[*?\[]")
 _NOT_REGULAR = "not a regular file (a named pipe, socket or device); not read"
 
 
@@ -32,14 +34,19 @@ class SkippedFile:
     reason: str
 
 
-def _excluded(rel: str, patterns: list[str]) -> bool:
-    for pattern in patterns:
-        cleaned = pattern.strip().strip("/")
-        if not cleaned:
-            continue
-        if rel == cleaned or rel.startswith(cleaned + "/") or fnmatch.fnmatchcase(rel, cleaned):
+class _Exclusions:
+    """The `exclude` entries of vpsec.yaml: folder or file paths, or glob patterns."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        cleaned = [p.strip().strip("/") for p in patterns]
+        self.paths = tuple(p for p in cleaned if p and not _GLOB.search(p))
+        self.prefixes = tuple(p + "/" for p in self.paths)
+        self.globs = tuple(p for p in cleaned if p and _GLOB.search(p))
+
+    def __call__(self, rel: str) -> bool:
+        if rel in self.paths or rel.startswith(self.prefixes):
             return True
-    return False
+        return any(fnmatch.fnmatchcase(rel, pattern) for pattern in self.globs)
 
 
 def _inside(target: Path, root: Path) -> bool:
@@ -56,6 +63,7 @@ def discover(root: Path, exclude: list[str]) -> tuple[list[SourceFile], list[Ski
     alone cost more than the walk.
     """
     root = root.resolve()
+    excluded = _Exclusions(exclude)
     found: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     pending = [(str(root), "")]
@@ -72,10 +80,10 @@ def discover(root: Path, exclude: list[str]) -> tuple[list[SourceFile], list[Ski
                 continue
             rel = prefix + name
             if entry.is_dir(follow_symlinks=False):
-                if not _excluded(rel, exclude):
+                if not excluded(rel):
                     pending.append((entry.path, rel + "/"))
                 continue
-            if not name.endswith(_SUFFIXES) or rel == WORKSPACE_FILE or _excluded(rel, exclude):
+            if not name.endswith(_SUFFIXES) or rel == WORKSPACE_FILE or excluded(rel):
                 continue
             if entry.is_symlink():
                 reason = _link_problem(Path(entry.path), root)

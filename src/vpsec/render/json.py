@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from vpsec.findings import RunResult
 from vpsec.render import RenderOptions
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
 def render(result: RunResult, options: RenderOptions) -> str:
-    document: dict[str, object] = {
+    head = {
         "vpsec": result.version,
         "as_of": result.as_of.isoformat(),
         "workspace": result.workspace,
@@ -18,9 +23,20 @@ def render(result: RunResult, options: RenderOptions) -> str:
     }
     if options.statistics:
         counts = Counter(f.rule for f in result.findings)
-        document["statistics"] = [
-            {"rule": rule, "count": count} for rule, count in sorted(counts.items())
-        ]
+        name = "statistics"
+        entries = [{"rule": rule, "count": count} for rule, count in sorted(counts.items())]
     else:
-        document["findings"] = [finding.to_json() for finding in result.findings]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        name = "findings"
+        entries = [finding.to_json() for finding in result.findings]
+    # One entry per line: as easy to read and diff as indented JSON, and written
+    # by json's C encoder (with `indent` json falls back to pure Python, which
+    # took a quarter of a warm run on 10,000 records).
+    lines = ["{"]
+    lines.extend(f"  {_compact(key)}: {_compact(value)}," for key, value in head.items())
+    if entries:
+        body = ",\n".join(f"    {_compact(entry)}" for entry in entries)
+        lines.append(f'  "{name}": [\n{body}\n  ]')
+    else:
+        lines.append(f'  "{name}": []')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
