@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -24,6 +25,17 @@ organisation: Test Mining plc
 """
 
 WriteWorkspace = Callable[..., Path]
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Run git in cwd for a test; fail the test with git's message when it fails."""
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done.stdout
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,3 +90,19 @@ def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     )
     yield
     os.environ.pop("GIT_DIR", None)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """Run the CLI in-process from a folder: cli(cwd, *args) -> (exit code, stdout, stderr)."""
+    from vpsec.cli import app
+    from vpsec.cli.errors import run
+
+    def call(cwd: Path, *args: str) -> tuple[int, str, str]:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = run(app, list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call

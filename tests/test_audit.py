@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, VPSEC, WriteWorkspace
-from vpsec.cli import app
-from vpsec.cli.errors import run as run_app
+from conftest import EXAMPLE, VPSEC, WriteWorkspace, git
 
 SITE = """\
 apiVersion: vpsec/v1
@@ -30,27 +28,6 @@ date: 2026-03-01
 text: Imported from the old register.
 made_by: Board
 """
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
-    )
-    if check and done.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
-    return done.stdout
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def call(cwd: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        code = run_app(app, list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VPSEC, WriteWorkspace
+from conftest import VPSEC, WriteWorkspace, git
 from vpsec.load.yamlread import parse_documents
 from vpsec.models import Decision
 
@@ -33,15 +33,6 @@ participants:
   - name: A. Officer
     organisation: Police
 """
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
-    )
-    if check and done.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
-    return done.stdout
 
 
 def run(

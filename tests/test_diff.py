@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, EXAMPLE, VPSEC, WriteWorkspace
-from vpsec.cli import app
-from vpsec.cli.errors import run as run_app
+from conftest import AS_OF, EXAMPLE, VPSEC, WriteWorkspace, git
 from vpsec.diff import changed_fields, escape_markdown
 
 SITE = """\
@@ -30,26 +28,6 @@ id: south
 name: South Mine
 country: CD
 """
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
-    )
-    assert done.returncode == 0, f"git {' '.join(args)} failed: {done.stderr}"
-    return done.stdout
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def call(cwd: Path, *args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        code = run_app(app, list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 def commit_all(root: Path, message: str) -> str:
