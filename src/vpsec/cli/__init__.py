@@ -22,7 +22,7 @@ def main() -> None:
     from vpsec.cli.commands import app
     from vpsec.cli.errors import run
 
-    sys.exit(run(app))
+    sys.exit(run(app, process_ends=True))
 
 
 def __getattr__(name: str) -> Any:

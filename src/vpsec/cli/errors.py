@@ -35,9 +35,15 @@ def _stop(signum: int, _frame: FrameType | None) -> None:
 
 
 @contextmanager
-def _stopping_cleanly() -> Iterator[None]:
+def _stopping_cleanly(process_ends: bool) -> Iterator[None]:
     """SIGINT and SIGTERM raise Stopped while the command runs (the default SIGTERM kills the
-    process at once, leaving a half-written temporary file beside --output)."""
+    process at once, leaving a half-written temporary file beside --output).
+
+    When the process ends with the command (process_ends), a signal that comes
+    after the command finished is ignored: its output is complete, and the
+    default handler would turn a finished run into a killed one during
+    interpreter teardown. In-process callers (tests) get their handlers back.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -46,10 +52,10 @@ def _stopping_cleanly() -> Iterator[None]:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, signal.SIG_IGN if process_ends else handler)
 
 
-def run(app: Any, args: Sequence[str] | None = None) -> int:
+def run(app: Any, args: Sequence[str] | None = None, *, process_ends: bool = False) -> int:
     """Run the Typer app and return its exit code; foreseeable problems become one line, exit 2.
 
     Typer itself turns usage errors into a message and exit 2; everything
@@ -57,7 +63,7 @@ def run(app: Any, args: Sequence[str] | None = None) -> int:
     SIGTERM end the run with 130 and 143, after its clean-up has run.
     """
     try:
-        with _stopping_cleanly():
+        with _stopping_cleanly(process_ends):
             app(args=list(args) if args is not None else None, prog_name="vpsec")
     except Stopped as stop:
         _say("interrupted" if stop.signum == signal.SIGINT else "terminated")
