@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vpsec.cache import Cache, StatKey, stat_key
 from vpsec.cache import digest as content_digest
 from vpsec.load.discover import SkippedFile, SourceFile, discover
 from vpsec.load.yamlread import RawDocument, YamlProblem, decode, parse_documents
-from vpsec.models.config import WorkspaceConfig
+
+if TYPE_CHECKING:
+    from vpsec.models.config import WorkspaceConfig
 
 
 def _read_problem(error: OSError) -> YamlProblem:
@@ -33,14 +35,6 @@ def _too_large(size: int, max_bytes: int) -> YamlProblem:
         f"the file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:g} MB "
         "limit (limits.max_file_mb in vpsec.yaml); split it into smaller files"
     )
-
-
-def parse_bytes(data: bytes) -> list[RawDocument] | YamlProblem:
-    """The documents of a file's content, or the problem that prevents reading it."""
-    try:
-        return parse_documents(decode(data))
-    except YamlProblem as problem:
-        return problem
 
 
 def read_file(source: SourceFile, max_bytes: int) -> list[RawDocument]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,11 +13,11 @@ from pydantic import ValidationError
 from vpsec.cache import Cache
 from vpsec.findings import Finding
 from vpsec.load.messages import describe, field_path, suggest
+from vpsec.load.parallel import PARALLEL_MIN_FILES, parse_bytes, parse_many
 from vpsec.load.scan import (
     Scan,
     ScannedFile,
     complete_scan,
-    parse_bytes,
     read_file,
     scan_workspace,
 )
@@ -298,31 +297,6 @@ def build_workspace(
     return workspace, findings
 
 
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 2000
-
-
-def _parse_chunk(chunk: list[bytes]) -> list[list[RawDocument] | YamlProblem]:
-    return [parse_bytes(data) for data in chunk]
-
-
-def _parse_all(contents: list[bytes], workers: int | None) -> list[list[RawDocument] | YamlProblem]:
-    """Parse many files' contents, in parallel across cores when there are enough of them."""
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or len(contents) < PARALLEL_MIN_FILES:
-        return _parse_chunk(contents)
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(contents) // (count * 4))
-    chunks = [contents[i : i + size] for i in range(0, len(contents), size)]
-    try:
-        with ProcessPoolExecutor(max_workers=min(count, 8)) as pool:
-            return [result for part in pool.map(_parse_chunk, chunks) for result in part]
-    except (OSError, RuntimeError):
-        # No processes to be had (a sandbox, a limit): parse here instead.
-        return _parse_chunk(contents)
-
-
 def load_scanned(
     root: Path,
     config: WorkspaceConfig,
@@ -342,7 +316,7 @@ def parse_scanned(
     """Every scanned file's documents (or problem), in file order, parsing what is not cached."""
     complete_scan(scan, cache)
     pending = [f for f in scan.files if f.result is None and f.data is not None]
-    results = _parse_all([f.data for f in pending if f.data is not None], workers)
+    results = parse_many([f.data for f in pending if f.data is not None], workers)
     for scanned, result in zip(pending, results, strict=True):
         scanned.result = result
         if cache is not None and scanned.digest is not None:
@@ -359,6 +333,7 @@ def load_workspace(
 
 
 __all__ = [
+    "PARALLEL_MIN_FILES",
     "LoadedRecord",
     "Scan",
     "ScannedFile",
