@@ -33,7 +33,7 @@ from vpsec.engine import run_rules
 from vpsec.errors import UsageError
 from vpsec.findings import Finding, RunResult
 from vpsec.load.config import load_config
-from vpsec.load.scan import parse_bytes
+from vpsec.load.parallel import parse_bytes
 from vpsec.load.workspace import Workspace, build_workspace
 from vpsec.load.yamlread import RawDocument, YamlProblem
 from vpsec.models import KINDS

@@ -17,7 +17,7 @@ import atheris
 
 # Coverage of vpsec's own code guides the fuzzer (libyaml is C and not instrumented).
 with atheris.instrument_imports(include=["vpsec"]):
-    from vpsec.load.scan import parse_bytes
+    from vpsec.load.parallel import parse_bytes
     from vpsec.load.workspace import build_workspace
     from vpsec.load.yamlread import YamlProblem
     from vpsec.models.config import WorkspaceConfig
