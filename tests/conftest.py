@@ -13,7 +13,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "lakeside-minerals"
-SHARED = REPO.parent / "shared"
 AS_OF = "2026-11-27"
 # The installed entry point, beside the interpreter running the tests.
 VPSEC = Path(sys.executable).parent / "vpsec"

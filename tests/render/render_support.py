@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "lakeside-minerals"
 AS_OF = "2026-11-27"
 VPSEC = Path(sys.executable).parent / "vpsec"
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-2.1.0.json"
+# The official schema ships with the tests (tests/schemas/README.md): a clone needs nothing else.
+SARIF_SCHEMA = REPO / "tests" / "schemas" / "sarif-2.1.0.json"
 
 # Record text is user input: everything a renderer must neutralise at once.
 HOSTILE = (
