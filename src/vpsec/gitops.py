@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpsec.errors import GitError
+from vpsec.load.tree import TreeEntry
 
 if TYPE_CHECKING:
     import git
@@ -258,6 +259,31 @@ class Repository:
             size = int(item.size)
             yield rel, size, item.data_stream.read() if size <= 64_000_000 else None
 
+    def tree_source(self, sha: str, prefix: str, label: str) -> GitTreeSource:
+        """The workspace under prefix at commit sha, for vpsec.load.source.open_tree."""
+        return GitTreeSource(self, sha, prefix, label)
+
+    def tree_entries(self, sha: str, prefix: str) -> Iterator[TreeEntry]:
+        """The regular files under prefix at sha, with sizes from the tree (no blob is read).
+
+        Symbolic links and submodules are left out: a revision is read as stored,
+        and a link in a tree could point anywhere on the reader's disk.
+        """
+        tree = self._repo.commit(sha).tree
+        if prefix:
+            try:
+                tree = tree / prefix.rstrip("/")
+            except KeyError:
+                return
+            if tree.type != "tree":
+                return
+        item: Any
+        for item in tree.traverse():
+            if item.type != "blob" or item.mode & 0o170000 != 0o100000:
+                continue
+            path = str(item.path)
+            yield TreeEntry(path[len(prefix) :] if prefix else path, int(item.size), item.hexsha)
+
     def blob(self, sha: str) -> bytes:
         """The content of a blob."""
         return bytes(self._repo.odb.stream(bytes.fromhex(sha)).read())
@@ -368,6 +394,22 @@ class Repository:
         """Stop the git helper processes GitPython keeps running."""
         with contextlib.suppress(Exception):
             self._repo.close()
+
+
+@dataclass(frozen=True, slots=True)
+class GitTreeSource:
+    """A revision's workspace folder as a vpsec.load.source.TreeSource."""
+
+    repository: Repository
+    sha: str
+    prefix: str
+    label: str
+
+    def entries(self) -> Iterator[TreeEntry]:
+        return self.repository.tree_entries(self.sha, self.prefix)
+
+    def read(self, entry: TreeEntry) -> bytes:
+        return self.repository.blob(entry.oid)
 
 
 def open_repository(path: Path) -> Repository:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vpsec.cache import Cache
 from vpsec.findings import Finding, WaivedFinding
-from vpsec.load.scan import Scan
-from vpsec.load.yamlread import RawDocument
-from vpsec.models.config import WorkspaceConfig
+
+if TYPE_CHECKING:
+    from vpsec.app.check import RuleSelection
+    from vpsec.load.source import OpenWorkspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,27 +73,19 @@ def _invalid_records(findings: list[Finding]) -> int:
     )
 
 
-def evaluate(
-    root: Path,
-    config: WorkspaceConfig,
-    config_findings: list[Finding],
-    config_doc: RawDocument,
-    scan: Scan,
-    cache: Cache | None,
-    rules: tuple[date, list[str], list[str]] | None,
-) -> Outcome:
-    """Load and validate the scanned files; run the rules when given (as-of, select, ignore)."""
-    from vpsec.load.workspace import load_scanned
-
-    workspace, record_findings = load_scanned(root, config, scan, cache)
-    findings = [*config_findings, *record_findings]
+def evaluate(opened: OpenWorkspace, rules: RuleSelection | None) -> Outcome:
+    """Load and validate the opened workspace; run the rules when a selection is given."""
+    loaded = opened.load()
+    workspace = loaded.workspace
+    findings = list(loaded.findings)
     waived: tuple[WaivedFinding, ...] = ()
     checked: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if rules is not None:
         from vpsec.engine import run_rules
 
-        as_of, select, ignore = rules
-        assessment = run_rules(workspace, as_of, select, ignore, config_doc)
+        assessment = run_rules(
+            workspace, rules.as_of, list(rules.select), list(rules.ignore), opened.config_doc
+        )
         findings.extend(assessment.findings)
         waived = assessment.waived
         checked = assessment.checked

@@ -34,8 +34,13 @@ class SkippedFile:
     reason: str
 
 
-class _Exclusions:
-    """The `exclude` entries of vpsec.yaml: folder or file paths, or glob patterns."""
+class RecordFilter:
+    """Which paths hold records: the one definition, for the working tree and for git trees.
+
+    A record file is a `.yaml`/`.yml` file that is not vpsec.yaml, not hidden,
+    not inside a hidden folder and not matched by vpsec.yaml's `exclude`
+    (folder or file paths, or glob patterns).
+    """
 
     def __init__(self, patterns: list[str]) -> None:
         cleaned = [p.strip().strip("/") for p in patterns]
@@ -43,10 +48,19 @@ class _Exclusions:
         self.prefixes = tuple(p + "/" for p in self.paths)
         self.globs = tuple(p for p in cleaned if p and _GLOB.search(p))
 
-    def __call__(self, rel: str) -> bool:
+    def excludes(self, rel: str) -> bool:
+        """True when `exclude` covers this file or folder path."""
         if rel in self.paths or rel.startswith(self.prefixes):
             return True
         return any(fnmatch.fnmatchcase(rel, pattern) for pattern in self.globs)
+
+    def accepts(self, rel: str) -> bool:
+        """True when the workspace-relative file path is a record file."""
+        if not rel.endswith(_SUFFIXES) or rel == WORKSPACE_FILE:
+            return False
+        if any(part.startswith(".") for part in rel.split("/")):
+            return False
+        return not self.excludes(rel)
 
 
 def _inside(target: Path, root: Path) -> bool:
@@ -63,7 +77,7 @@ def discover(root: Path, exclude: list[str]) -> tuple[list[SourceFile], list[Ski
     alone cost more than the walk.
     """
     root = root.resolve()
-    excluded = _Exclusions(exclude)
+    excluded = RecordFilter(exclude)
     found: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     pending = [(str(root), "")]
@@ -80,10 +94,10 @@ def discover(root: Path, exclude: list[str]) -> tuple[list[SourceFile], list[Ski
                 continue
             rel = prefix + name
             if entry.is_dir(follow_symlinks=False):
-                if not excluded(rel):
+                if not excluded.excludes(rel):
                     pending.append((entry.path, rel + "/"))
                 continue
-            if not name.endswith(_SUFFIXES) or rel == WORKSPACE_FILE or excluded(rel):
+            if not name.endswith(_SUFFIXES) or rel == WORKSPACE_FILE or excluded.excludes(rel):
                 continue
             if entry.is_symlink():
                 reason = _link_problem(Path(entry.path), root)

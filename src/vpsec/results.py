@@ -1,0 +1,145 @@
+"""What each command found, as frozen values that renderers read and nothing changes.
+
+`RunResult` (validate, assess) lives in vpsec.findings beside `Finding`. These
+are the results of the other commands. The module imports nothing heavy: the
+command line reads the output formats of each result type from the render
+registry, which imports these classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vpsec.findings import Finding, RunResult
+
+# ------------------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange:
+    """A record present on both sides whose content differs."""
+
+    id: str
+    fields: tuple[str, ...]
+    path: str
+    moved_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """Records added, removed and changed, and findings introduced and resolved."""
+
+    base: str
+    head: str
+    added: tuple[tuple[str, str], ...]  # (id, path)
+    removed: tuple[tuple[str, str], ...]
+    changed: tuple[RecordChange, ...]
+    moved: tuple[RecordChange, ...]
+    introduced: tuple[Finding, ...]
+    resolved: tuple[Finding, ...]
+
+
+# ------------------------------------------------------------------------ audit
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRef:
+    """The commit an audit entry is about, as an auditor reads it."""
+
+    sha: str
+    author: str
+    email: str
+    date: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One breach or notice found in the history."""
+
+    level: str  # "breach" or "notice"
+    change: str  # modified, deleted, renamed, unsigned, no-trailer, dropped-in-merge, …
+    path: str
+    message: str
+    commit: CommitRef
+    decision: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """What walking the history found."""
+
+    commits: int
+    since: str | None
+    decisions_added: int
+    entries: tuple[AuditEntry, ...]
+
+    @property
+    def breaches(self) -> tuple[AuditEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.level == "breach")
+
+    @property
+    def notices(self) -> tuple[AuditEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.level == "notice")
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaches
+
+
+# -------------------------------------------------------------------------- log
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One decision of the log, with the commit that recorded it."""
+
+    id: str
+    date: str | None
+    text: str
+    made_by: str | None
+    meeting: str | None
+    records: tuple[str, ...]
+    supersedes: str | None
+    path: str
+    commit: str
+    committed_at: datetime
+    author: str
+    superseded_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LogResult:
+    """The decisions of the git history, oldest first."""
+
+    entries: tuple[LogEntry, ...]
+
+
+# ----------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """A report ready to be filled: which template, from where, with what."""
+
+    name: str
+    root: Path
+    audience: str
+    context: Mapping[str, Any]
+
+
+__all__ = [
+    "AuditEntry",
+    "AuditResult",
+    "CommitRef",
+    "DiffResult",
+    "LogEntry",
+    "LogResult",
+    "RecordChange",
+    "ReportResult",
+    "RunResult",
+]
