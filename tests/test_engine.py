@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG, VPSEC, WriteWorkspace
+import vpsec.app.check
 from vpsec import app, selection
 from vpsec.app import CheckOptions, run_check
 from vpsec.errors import UsageError
@@ -257,7 +258,7 @@ def test_results_do_not_depend_on_the_clock(
     write_workspace: WriteWorkspace, example_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = [f.to_json() for f in _assess(example_root).findings]
-    monkeypatch.setattr(app, "date", _Tomorrow)
+    monkeypatch.setattr(vpsec.app.check, "date", _Tomorrow)
     second = [f.to_json() for f in _assess(example_root).findings]
     assert first == second
     assert first  # the example has findings to compare
