@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import vpsec.app.checks
 from conftest import MINIMAL_CONFIG, VPSEC, WriteWorkspace
-import vpsec.app.check
-from vpsec import app, selection
+from vpsec import selection
 from vpsec.app import CheckOptions, run_check
 from vpsec.errors import UsageError
 from vpsec.findings import RunResult, Severity
@@ -258,7 +258,7 @@ def test_results_do_not_depend_on_the_clock(
     write_workspace: WriteWorkspace, example_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = [f.to_json() for f in _assess(example_root).findings]
-    monkeypatch.setattr(vpsec.app.check, "date", _Tomorrow)
+    monkeypatch.setattr(vpsec.app.checks, "date", _Tomorrow)
     second = [f.to_json() for f in _assess(example_root).findings]
     assert first == second
     assert first  # the example has findings to compare

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from vpsec.findings import Finding, WaivedFinding
 
 if TYPE_CHECKING:
-    from vpsec.app.check import RuleSelection
+    from vpsec.app.checks import RuleSelection
     from vpsec.load.source import OpenWorkspace
 
 

@@ -7,7 +7,7 @@ the registry in vpsec.render and writes it with vpsec.output.
 
 from __future__ import annotations
 
-from vpsec.app.check import CheckOptions, Command, check, run_check
+from vpsec.app.checks import CheckOptions, Command, check, run_check
 from vpsec.app.options import FAIL_LEVELS, fail_level, parse_codes, parse_day
 from vpsec.app.workspace import init, new, schema
 
