@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from vpsec import catalogue, selection
@@ -159,7 +159,3 @@ def run_rules(
     shown.sort(key=Finding.sort_key)
     waived.sort(key=lambda w: w.finding.sort_key())
     return Assessment(tuple(shown), tuple(waived), tuple(checked))
-
-
-def with_severity(finding: Finding, severity: Severity) -> Finding:
-    return replace(finding, severity=severity)

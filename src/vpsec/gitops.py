@@ -88,13 +88,6 @@ class CommitInfo:
         return [value for name, value in self.trailers if name.lower() == wanted]
 
 
-@dataclass(frozen=True, slots=True)
-class RepoState:
-    """Reasons the repository is in a state in which vpsec will not commit."""
-
-    problems: tuple[str, ...]
-
-
 def _parse_trailers(text: str) -> tuple[tuple[str, str], ...]:
     out = []
     for line in text.splitlines():

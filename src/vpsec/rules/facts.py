@@ -60,11 +60,6 @@ def days_before(day: date, as_of: date) -> int:
     return (as_of - day).days
 
 
-def sites(ctx: Context) -> list[LoadedRecord]:
-    """Every Site record, in file order."""
-    return ctx.workspace.of_kind("Site")
-
-
 def site_model(ctx: Context, site_id: str | None) -> Site | None:
     """The Site model a record's `site` names, or None."""
     if site_id is None:
@@ -111,16 +106,6 @@ def _date(record: LoadedRecord) -> date:
     model = record.model
     assert isinstance(model, RiskAssessment)
     return model.date
-
-
-def latest_assessments(ctx: Context) -> list[tuple[LoadedRecord, LoadedRecord]]:
-    """(site, its latest assessment) for every site that has one, in the assessments' file order."""
-    out = []
-    for site in sites(ctx):
-        latest = latest_assessment(ctx, site.id)
-        if latest is not None:
-            out.append((site, latest))
-    return out
 
 
 def lacking(present: Iterable[str], wanted: Iterable[str]) -> list[str]:
