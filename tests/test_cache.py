@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, EXAMPLE, REPO, VPSEC
-from vpsec import cache as cache_module
+from vpsec.load import cache as cache_module
 from vpsec.app import CheckOptions, run_check
-from vpsec.cache import CACHE_DIR, Cache
+from vpsec.load.cache import CACHE_DIR, Cache
 from vpsec.findings import RunResult
 from vpsec.load import workspace as workspace_module
 from vpsec.load.config import load_config
@@ -148,7 +148,7 @@ def test_read_only_cache_folder_still_gives_results(
     def refuse(*_: object, **__: object) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(cache_module, "write_atomic", refuse)
+    monkeypatch.setattr(cache_module, "write_atomic_in", refuse)
     assert _assess(root) == expected
     assert not (root / CACHE_DIR / "runs").exists()
 
@@ -200,7 +200,7 @@ def test_two_runs_at_once_both_succeed(tmp_path: Path) -> None:
 
 
 def test_positions_round_trip_through_the_cache() -> None:
-    from vpsec.cache import _decode_documents, _encode_documents
+    from vpsec.load.cache import _decode_documents, _encode_documents
     from vpsec.load.yamlread import parse_documents
 
     for path in sorted(EXAMPLE.rglob("*.yaml")):
@@ -210,7 +210,7 @@ def test_positions_round_trip_through_the_cache() -> None:
 
 
 def test_positions_that_do_not_fit_are_refused() -> None:
-    from vpsec.cache import _decode_documents
+    from vpsec.load.cache import _decode_documents
 
     with pytest.raises(ValueError, match="positions"):
         _decode_documents([[0, {"a": [1, 2]}, 1, 1, [1, 1]]])

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vpsec.cache import Cache, StatKey, stat_key
-from vpsec.cache import digest as content_digest
+from vpsec.load.cache import Cache, StatKey, stat_key
+from vpsec.load.cache import digest as content_digest
 from vpsec.load.discover import SkippedFile, SourceFile, discover
 from vpsec.load.yamlread import RawDocument, YamlProblem, decode, parse_documents
 

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from vpsec.cache import Cache
 from vpsec.findings import Finding
+from vpsec.load.cache import Cache
 from vpsec.load.messages import describe, field_path, suggest
 from vpsec.load.parallel import PARALLEL_MIN_FILES, parse_bytes, parse_many
 from vpsec.load.scan import (
@@ -157,24 +157,13 @@ def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
     return kind, str(record_id)
 
 
-def _record_sites(value: dict[str, Any]) -> tuple[str, ...]:
-    if value.get("kind") == "Site":
-        return (str(value.get("id")),)
-    site = value.get("site")
-    if isinstance(site, str):
-        return (site,)
-    sites = value.get("sites")
-    if isinstance(sites, list):
-        return tuple(s for s in sites if isinstance(s, str))
-    return ()
-
-
 def _validate(doc: RawDocument, path: str, kind: str, record_id: str) -> Record | list[Finding]:
     model_class = KINDS[kind]
     try:
         return model_class.model_validate(doc.value)
     except ValidationError as error:
-        sites = _record_sites(doc.value)
+        # The record has no model, but its findings still belong to the sites it names.
+        sites = model_class.raw_site_ids(doc.value)
         out = []
         for detail in error.errors(include_url=False):
             loc, message = describe(detail, model_class)

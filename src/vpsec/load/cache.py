@@ -14,12 +14,16 @@ The cache is an optimisation and is never trusted: it is JSON (never pickle),
 each file is signed with HMAC-SHA256 under a per-user key kept outside the
 workspace, and anything that is missing, foreign, corrupt or from another
 vpsec version is ignored and rebuilt. A cache committed into a repository by
-a pull request therefore cannot change what CI reports. Writes are atomic;
-two runs at once each write a complete file and the last one wins.
+a pull request therefore cannot change what CI reports, and a committed link
+cannot make a run read, write or delete anything outside the workspace (see
+`Cache`). Writes are atomic; two runs at once each write a complete file and
+the last one wins.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import hashlib
 import hmac
@@ -27,14 +31,17 @@ import json
 import os
 import re
 import secrets
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
+from stat import S_ISREG
 from typing import Any
 
 from vpsec import __version__
-from vpsec.atomic import write_atomic
+from vpsec.atomic import write_atomic, write_atomic_in
+from vpsec.confine import Missing, Unconfined, open_folder
 from vpsec.errors import OutputError
 from vpsec.load.yamlread import Path_, RawDocument, YamlProblem
 
@@ -44,6 +51,9 @@ STATS = "stats.json"
 PARSED = "parsed.json"
 RUNS = "runs"  # one file per run key, so a warm run reads only its own
 MAX_RUNS = 8
+# A larger cache file is not read (nor written): its bytes would be read whole before the
+# signature says whether they are vpsec's. About 4,000 records' parses per MB.
+MAX_FILE_BYTES = 512 * 1024 * 1024
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by vpsec.\n"
@@ -66,7 +76,7 @@ def stat_key(stat: os.stat_result) -> StatKey:
 @functools.cache
 def _code_fingerprint() -> str:
     """Changes whenever vpsec's own code or data changes, even without a new version number."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     entries = sorted(
         f"{path.relative_to(package)}:{path.stat().st_mtime_ns}:{path.stat().st_size}"
         for pattern in ("*.py", "*.yaml")
@@ -151,9 +161,16 @@ def _decode_documents(data: Any) -> list[RawDocument] | YamlProblem:
 
 @dataclass
 class Cache:
-    """The workspace's cache, loaded once per run and saved at its end."""
+    """The workspace's cache, loaded once per run and saved at its end.
 
-    folder: Path | None
+    The folder and every file in it are reached through `open_folder` and
+    O_NOFOLLOW, never by path: a cache committed as a link (`.vpsec/cache ->
+    ../../victim`), or holding links, a file of another user or anything but
+    regular files, is not used at all for the run, with one notice on
+    stderr; it is never read, written or deleted from.
+    """
+
+    root: Path | None
     key: bytes | None = None
     _stats: dict[str, list[Any]] = field(default_factory=dict)
     # Parsed files are the bulk of the cache: read only when a run needs them.
@@ -172,36 +189,65 @@ class Cache:
         key = _user_key()
         if key is None:
             return cls(None)
-        cache = cls(root / CACHE_DIR, key)
-        stats = cache._read(STATS)
+        cache = cls(root, key)
+        stats = cache._read(PurePath(), STATS)
         if isinstance(stats, dict):
             cache._stats = stats
         return cache
 
     @property
     def enabled(self) -> bool:
-        return self.folder is not None
+        return self.root is not None
 
-    def _read(self, name: str) -> Any:
-        assert self.folder is not None and self.key is not None
+    @property
+    def folder(self) -> Path | None:
+        """Where the cache is, for people; it is never opened by this path."""
+        return None if self.root is None else self.root / CACHE_DIR
+
+    def _refuse(self, reason: object) -> None:
+        """Use no cache for the rest of the run, and say why (once: the cache is then off)."""
+        if self.root is not None:
+            sys.stderr.write(f"vpsec: not using the cache in {CACHE_DIR.as_posix()}: {reason}\n")
+            sys.stderr.flush()
+        self.root = None
+
+    def _read(self, sub: PurePath, name: str) -> Any:
+        """The data of the cache file sub/name; None when it is missing, foreign or damaged."""
+        if self.root is None or self.key is None:
+            return None
         try:
-            raw = (self.folder / name).read_bytes()
-            mac, _, payload = raw.partition(b"\n")
-            expected = hmac.new(self.key, payload, hashlib.sha256).hexdigest().encode()
-            if not hmac.compare_digest(mac, expected):
-                return None
+            with (
+                open_folder(self.root, CACHE_DIR) as cache_fd,
+                open_folder(cache_fd, sub, shown=CACHE_DIR) as folder,
+            ):
+                raw = _read_regular(folder, name, CACHE_DIR / sub / name)
+        except Missing:
+            return None
+        except Unconfined as problem:
+            self._refuse(problem)
+            return None
+        if raw is None:
+            return None
+        # The signature is checked before a byte of JSON is parsed.
+        mac, _, payload = raw.partition(b"\n")
+        expected = hmac.new(self.key, payload, hashlib.sha256).hexdigest().encode()
+        if not hmac.compare_digest(mac, expected):
+            return None
+        try:
             document = json.loads(payload)
-        except (OSError, ValueError):
+        except ValueError:
             return None
         if not isinstance(document, dict) or document.get("format") != _format():
             return None
         return document.get("data")
 
-    def _write(self, name: str, data: Any) -> None:
-        assert self.folder is not None and self.key is not None
+    def _write(self, folder: int, name: str, data: Any) -> None:
+        assert self.key is not None
         payload = json.dumps({"format": _format(), "data": data}, separators=(",", ":")).encode()
+        if len(payload) + 65 > MAX_FILE_BYTES:
+            return  # it would not be read back
         mac = hmac.new(self.key, payload, hashlib.sha256).hexdigest().encode()
-        write_atomic(self.folder / name, mac + b"\n" + payload)
+        write_atomic_in(folder, name, mac + b"\n" + payload, shown=CACHE_DIR / name)
 
     # Files.
 
@@ -230,7 +276,7 @@ class Cache:
         if not self.enabled:
             return None
         if self._parsed is None:
-            loaded = self._read(PARSED)
+            loaded = self._read(PurePath(), PARSED)
             self._parsed = loaded if isinstance(loaded, dict) else {}
         data = self._parsed.get(content_digest)
         if data is None:
@@ -254,45 +300,103 @@ class Cache:
         """The cached payload of a run with exactly these inputs, or None."""
         if not self.enabled or not _HEX.fullmatch(key):
             return None
-        return self._read(f"{RUNS}/{key}.json")
+        return self._read(PurePath(RUNS), f"{key}.json")
 
     def remember_run(self, key: str, payload: Any) -> None:
         if self.enabled and _HEX.fullmatch(key):
             self._new_runs[key] = payload
 
-    def _prune_runs(self) -> None:
-        """Keep the most recent MAX_RUNS run files."""
-        assert self.folder is not None
-        runs = sorted(
-            (self.folder / RUNS).glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
-        )
-        for stale in runs[MAX_RUNS:]:
-            stale.unlink(missing_ok=True)
+    def _prune_runs(self, runs: int) -> None:
+        """Keep the most recent MAX_RUNS run files; anything else in runs/ leaves it alone."""
+        found = []
+        with os.scandir(runs) as entries:
+            for entry in entries:
+                if entry.name.endswith(".json") and _HEX.fullmatch(entry.name[:-5]):
+                    # Only regular files are removed: unlinking a link would be harmless, but
+                    # a cache holding one is not vpsec's, and nothing is deleted from it.
+                    info = entry.stat(follow_symlinks=False)
+                    if not S_ISREG(info.st_mode):
+                        raise Unconfined(f"{CACHE_DIR / RUNS / entry.name} is not a regular file")
+                    found.append((info.st_mtime_ns, entry.name))
+        found.sort(reverse=True)
+        for _, name in found[MAX_RUNS:]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=runs)
 
     def save(self) -> None:
         """Write what changed; only what this run saw is kept, so deleted files do not pile up."""
-        if not self.enabled:
+        if self.root is None:
             return
-        assert self.folder is not None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tag = self.folder / "CACHEDIR.TAG"
-            if not tag.exists():
-                write_atomic(tag, TAG)
-                # Kept out of git even where the workspace's .gitignore does not say so.
-                write_atomic(self.folder / ".gitignore", "*\n")
-            if self._parsed_dirty:
-                self._write(PARSED, self._seen_parsed)
-            if self._stats_dirty or self._parsed_dirty:
-                self._write(STATS, self._seen_stats)
-            if self._new_runs:
-                (self.folder / RUNS).mkdir(exist_ok=True)
-                for key, payload in self._new_runs.items():
-                    self._write(f"{RUNS}/{key}.json", payload)
-                self._prune_runs()
+            with open_folder(self.root, CACHE_DIR, create=True) as folder:
+                if _entry(folder, "CACHEDIR.TAG") is None:
+                    write_atomic_in(folder, "CACHEDIR.TAG", TAG.encode(), shown=CACHE_DIR)
+                    # Kept out of git even where the workspace's .gitignore does not say so.
+                    write_atomic_in(folder, ".gitignore", b"*\n", shown=CACHE_DIR)
+                if self._parsed_dirty:
+                    self._write(folder, PARSED, self._seen_parsed)
+                if self._stats_dirty or self._parsed_dirty:
+                    self._write(folder, STATS, self._seen_stats)
+                if self._new_runs:
+                    with open_folder(folder, PurePath(RUNS), create=True, shown=CACHE_DIR) as runs:
+                        for key, payload in self._new_runs.items():
+                            self._write(runs, f"{key}.json", payload)
+                        self._prune_runs(runs)
+        except Unconfined as problem:
+            self._refuse(problem)
         except (OSError, OutputError):
             # A read-only workspace or a full disk: the run's results stand without a cache.
             return
+
+
+def _entry(folder: int, name: str) -> os.stat_result | None:
+    """The entry name of folder, not followed; None when missing; Unconfined when not a file."""
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if not S_ISREG(info.st_mode):
+        raise Unconfined(f"{CACHE_DIR / name} is not a regular file")
+    return info
+
+
+def _read_regular(folder: int, name: str, shown: PurePath) -> bytes | None:
+    """The bytes of a regular file of folder, never through a link; None if missing or too big.
+
+    O_NONBLOCK, so that a named pipe put in the cache is not waited on; the
+    size comes from the open file itself, so a file swapped after a check
+    cannot make the read unbounded.
+    """
+    try:
+        fd = os.open(
+            name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder
+        )
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise Unconfined(f"{shown} is a symbolic link") from None
+        return None  # unreadable: rebuilt, and the write will say whether it can be
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            raise Unconfined(f"{shown} is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            return None
+        chunks = []
+        left = info.st_size + 1  # one byte more: a file that grew is refused, not followed
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    return raw if len(raw) <= info.st_size else None
 
 
 def run_key(parts: list[Any]) -> str:
