@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Project tasks that need nothing but Python and git: `python3 tasks.py demo|test|bench|docs`.
+"""Project tasks that need nothing but Python and git: `python3 tasks.py demo|test|bench`.
 
 Each task creates the virtual environment in .venv on first use and
 reinstalls vpsec there whenever pyproject.toml changes.
@@ -49,17 +49,29 @@ def demo() -> int:
     return 0 if code in (0, 1) else code
 
 
-def test(*pytest_args: str) -> int:
-    """Lint, type-check and run the whole test suite."""
+# The fast tier leaves out what needs seconds per test: subprocess matrices,
+# the real entry point run repeatedly, git repositories in bulk, fuzzing,
+# hypothesis-heavy properties, and browsers.
+FAST_MARKERS = "not slow and not browser"
+
+
+def test(*args: str) -> int:
+    """Lint, type-check, check the import contracts and run the tests (--fast: the quick tier)."""
+    fast = "--fast" in args
+    pytest_args = [a for a in args if a != "--fast"]
     ensure_venv()
     code = [p for p in ("src", "tests", "benchmarks", "tasks.py") if (ROOT / p).exists()]
     for step in (
         (BIN / "ruff", "check", *code),
         (BIN / "ruff", "format", "--check", *code),
         (BIN / "mypy", "src"),
+        # The layers of docs/architecture.md, as contracts in pyproject.toml.
+        (BIN / "lint-imports", "--no-logo", "--no-cache"),
     ):
         if _run(*step) != 0:
             return 1
+    if fast:
+        pytest_args = ["-m", FAST_MARKERS, *pytest_args]
     return _run(BIN / "python", "-m", "pytest", *pytest_args)
 
 
