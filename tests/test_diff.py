@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, EXAMPLE, VPSEC, WriteWorkspace, git
-from vpsec.diff import changed_fields, escape_markdown
+from vpsec.diff import changed_fields
+from vpsec.render.markdown_text import markdown_text
 
 SITE = """\
 apiVersion: vpsec/v1
@@ -63,7 +64,15 @@ def test_added_removed_and_changed_fields(repo: Path, cli) -> None:  # type: ign
     assert report["records"]["added"] == ["east"]
     assert report["records"]["removed"] == ["south"]
     (changed,) = report["records"]["changed"]
-    assert changed == {"id": "north", "fields": ["region", "context"]}
+    assert {k: changed[k] for k in ("id", "fields")} == {
+        "id": "north",
+        "fields": ["region", "context"],
+    }
+    # The values themselves, under a key of their own so cli.md's shape still holds.
+    assert changed["values"] == [
+        {"field": "region", "old": "South Kivu", "new": "North Kivu"},
+        {"field": "context", "old": None, "new": {"lawlessness": "high"}},
+    ]
     # The same between two commits.
     head = commit_all(repo, "edit")
     _code, between = diff_json(cli, repo, base, "HEAD")
@@ -89,10 +98,16 @@ def test_renamed_file_and_moved_record_are_not_added_and_removed(repo: Path, cli
     _code, report = diff_json(cli, repo, "HEAD")
     assert report["records"]["added"] == ["west"]
     assert report["records"]["removed"] == []
-    assert report["records"]["changed"] == [{"id": "south", "fields": ["name"]}]
+    assert report["records"]["changed"] == [
+        {
+            "id": "south",
+            "fields": ["name"],
+            "values": [{"field": "name", "old": "South Mine", "new": "South Pit"}],
+        }
+    ]
     code, out, _err = cli(repo, "diff", "HEAD", "--as-of", AS_OF)
     assert code == 0
-    assert "north: sites/north.yaml -> sites/north-mine.yaml" in out
+    assert "north: sites/north.yaml → sites/north-mine.yaml" in out
 
 
 def _example_repo(tmp_path: Path) -> Path:
@@ -127,7 +142,11 @@ def test_findings_introduced_and_resolved(git_identity: None, tmp_path: Path, cl
     assert ("TRF001", "trf-2026-007") in resolved
     assert ("TRF001", "trf-2026-007") not in introduced
     assert report["records"]["added"] == ["trf-2026-099"]
-    assert {"id": "trf-2026-007", "fields": ["receipt.signed"]} in report["records"]["changed"]
+    assert {
+        "id": "trf-2026-007",
+        "fields": ["receipt.signed"],
+        "values": [{"field": "receipt.signed", "old": False, "new": True}],
+    } in report["records"]["changed"]
     for finding in report["findings"]["introduced"]:
         assert set(finding) >= {"rule", "severity", "title", "message", "path", "line"}
     assert diff_json(cli, root, "main", "change", "--fail-on", "never")[0] == 0
@@ -163,12 +182,14 @@ def test_markdown_is_a_pr_comment_with_escaped_text(
     _fix_one_break_another(root)
     code, out, err = cli(root, "diff", "HEAD", "--format", "markdown", "--as-of", AS_OF)
     assert code == 1, err
-    assert out.startswith("## vpsec")
-    assert "| Findings introduced | 1 |" in out
-    assert "| Findings resolved | 1 |" in out
+    # A hidden marker first, so a bot can find its own comment and update it.
+    assert out.startswith("<!-- vpsec-diff -->\n## vpsec: HEAD → working tree")
+    assert "1 finding introduced, 1 resolved" in out
+    # The new error comes with a link to its rule's documentation.
+    assert "[TRF001](https://" in out
     assert "### Findings introduced" in out
     assert "### Record changes" in out
-    assert escape_markdown("a | b <script> *x*\nnext") == r"a \| b \<script\> \*x\* next"
+    assert markdown_text("a | b <script> *x*\nnext") == r"a \| b &lt;script&gt; \*x\* next"
 
 
 def test_output_file(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -240,7 +261,9 @@ def test_workspace_in_a_subfolder_and_a_base_before_it_existed(
     commit_all(top, "workspace")
     (root / "sites" / "north.yaml").write_text(SITE.replace("North Mine", "North Pit"))
     _code, report = diff_json(cli, root, "HEAD")
-    assert report["records"]["changed"] == [{"id": "north", "fields": ["name"]}]
+    assert [{"id": c["id"], "fields": c["fields"]} for c in report["records"]["changed"]] == [
+        {"id": "north", "fields": ["name"]}
+    ]
     _code, report = diff_json(cli, root, "HEAD~1", "HEAD")
     assert report["records"]["added"] == ["north"]
     assert report["records"]["removed"] == []
@@ -250,3 +273,76 @@ def test_bad_format(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = cli(repo, "diff", "HEAD", "--format", "sarif")
     assert code == 2
     assert "--format" in err
+
+
+def test_a_changed_value_does_not_make_old_findings_new(
+    git_identity: None,
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    """Findings whose message quotes the headcount are the same findings after it changes."""
+    root = _example_repo(tmp_path)
+    deployment = root / "deployments" / "dep-kamituga-pnc-2026.yaml"
+    deployment.write_text(
+        deployment.read_text()
+        .replace("headcount: 24\n", "headcount: 36\n")
+        .replace("end: 2027-01-31\n", "end: 2028-06-30\n")
+    )
+    code, out, err = cli(root, "diff", "HEAD", "--format", "markdown", "--as-of", AS_OF)
+    assert "headcount 24 → 36 (+50%)" in out, err
+    assert "end 2027-01-31 → 2028-06-30 (+516 days)" in out
+    _code, report = diff_json(cli, root, "HEAD")
+    before = {(f["rule"], f["record"]) for f in report["findings"]["resolved"]}
+    after = {(f["rule"], f["record"]) for f in report["findings"]["introduced"]}
+    # Whatever the longer deployment adds or fixes, no finding is both "resolved" and "new".
+    assert not before & after
+
+
+def test_settings_changes_are_shown_and_waivers_flagged(
+    git_identity: None,
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    root = _example_repo(tmp_path)
+    config = root / "vpsec.yaml"
+    config.write_text(
+        config.read_text()
+        + "\n".join(
+            [
+                "",
+                "# added by the change under review",
+                "waivers:" if "waivers:" not in config.read_text() else "",
+            ]
+        )
+    )
+    text = config.read_text()
+    waiver = (
+        "  - rule: TRF001\n    record: trf-2026-007\n    reason: receipt is on its way\n"
+        "    approved_by: Head of Security\n    expires: 2027-01-31\n"
+    )
+    if "waivers:\n" in text:
+        text = text.replace("waivers:\n", "waivers:\n" + waiver, 1)
+    config.write_text(text)
+    code, out, err = cli(root, "diff", "HEAD", "--as-of", AS_OF)
+    assert "Settings changed (vpsec.yaml)" in out, err
+    assert "REVIEW waiver added: TRF001 on trf-2026-007 until 2027-01-31" in out
+
+
+def test_a_record_hidden_by_a_new_exclude_is_shown_as_hidden(
+    git_identity: None,
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    root = _example_repo(tmp_path)
+    config = root / "vpsec.yaml"
+    text = config.read_text()
+    assert "exclude: [reports/]" in text
+    config.write_text(
+        text.replace("exclude: [reports/]", "exclude: [reports/, transfers/trf-2026-007.yaml]")
+    )
+    _code, report = diff_json(cli, root, "HEAD")
+    assert report["records"]["hidden"] == ["trf-2026-007"]
+    assert "trf-2026-007" not in report["records"]["removed"]
+    assert {"change": "exclude: added transfers/trf-2026-007.yaml", "review": False} in report[
+        "settings"
+    ]

@@ -12,8 +12,10 @@ from vpsec.render.terminal import terminal_safe
 def emit(data: str | bytes, output: Path | None, *, sanitised: bool = False) -> None:
     """Write output to a file (atomically) or to stdout.
 
-    On a terminal, control characters from data are shown escaped unless the
-    renderer already sanitised its data and styled the rest itself (`sanitised`).
+    Control characters from data are shown escaped on standard output (a
+    terminal, or a CI log that interprets escape sequences too), unless the
+    renderer keeps them out itself (`sanitised`: text that adds its own
+    colours, JSON and XML that encode them).
     """
     if output is not None:
         write_atomic(output, data)
@@ -22,7 +24,7 @@ def emit(data: str | bytes, output: Path | None, *, sanitised: bool = False) -> 
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    if not sanitised and sys.stdout.isatty():
+    if not sanitised:
         data = terminal_safe(data)
     sys.stdout.write(data)
     sys.stdout.flush()

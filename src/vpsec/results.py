@@ -8,39 +8,76 @@ registry, which imports these classes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from vpsec.findings import Finding, RunResult
+from vpsec.report_context import ReportContext
 
 # ------------------------------------------------------------------------- diff
 
 
 @dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a record, before and after (None where the field is absent)."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
 class RecordChange:
-    """A record present on both sides whose content differs."""
+    """A record present on both sides whose content differs, or that moved."""
 
     id: str
     fields: tuple[str, ...]
     path: str
     moved_from: str | None = None
+    values: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A record added or removed: where it is, and its raw fields for a one-line summary."""
+
+    id: str
+    path: str
+    value: Any
 
 
 @dataclass(frozen=True, slots=True)
 class DiffResult:
-    """Records added, removed and changed, and findings introduced and resolved."""
+    """Records added, removed and changed, findings introduced and resolved, settings changed."""
 
     base: str
     head: str
-    added: tuple[tuple[str, str], ...]  # (id, path)
-    removed: tuple[tuple[str, str], ...]
+    added: tuple[RecordRef, ...]
+    removed: tuple[RecordRef, ...]
     changed: tuple[RecordChange, ...]
     moved: tuple[RecordChange, ...]
     introduced: tuple[Finding, ...]
     resolved: tuple[Finding, ...]
+    # Records of BASE that HEAD still has on disk but hides with a new `exclude` entry.
+    hidden: tuple[RecordRef, ...] = ()
+    # vpsec.yaml changes, one line each ("rules.ignore: added TRF007").
+    settings: tuple[SettingChange, ...] = ()
+    # Decisions edited, renamed or deleted between the revisions: audit breaches.
+    breaches: tuple[AuditEntry, ...] = ()
+    version: str = ""
+    # The commits compared (JSON names them so; head None: the working tree).
+    base_sha: str = ""
+    head_sha: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChange:
+    """One change to vpsec.yaml; `review` marks those a reviewer must look at (waivers)."""
+
+    text: str
+    review: bool = False
 
 
 # ------------------------------------------------------------------------ audit
@@ -124,12 +161,16 @@ class LogResult:
 
 @dataclass(frozen=True, slots=True)
 class ReportResult:
-    """A report ready to be filled: which template, from where, with what."""
+    """A report ready to be filled: which template, from where, with what.
+
+    `root` is the workspace, whose templates/ folder is searched before the
+    built-in templates; `context` is what the template sees (docs/reports.md).
+    """
 
     name: str
     root: Path
     audience: str
-    context: Mapping[str, Any]
+    context: ReportContext
 
 
 __all__ = [
@@ -139,7 +180,10 @@ __all__ = [
     "DiffResult",
     "LogEntry",
     "LogResult",
+    "FieldChange",
     "RecordChange",
+    "RecordRef",
+    "SettingChange",
     "ReportResult",
     "RunResult",
 ]

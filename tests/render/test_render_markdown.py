@@ -71,11 +71,12 @@ def test_hostile_text_stays_in_its_cell() -> None:
 
 def test_escape_neutralises_markdown() -> None:
     assert escape("a|b") == "a\\|b"
+    # "#1" would link issue 1 on GitHub: an invisible word joiner keeps it plain text.
     assert escape("*x* _y_ `z` [l](u) ~s~ $m$ #1") == (
-        "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\~s\\~ \\$m\\$ \\#1"
+        "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\~s\\~ \\$m\\$ #\u20601"
     )
     assert escape("line\nbreak  and\ttab") == "line break and tab"
-    assert escape("<script>&amp;") == "&lt;script>&amp;amp;"
+    assert escape("<script>&amp;") == "&lt;script&gt;&amp;amp;"
 
 
 def test_clean_run_and_statistics() -> None:

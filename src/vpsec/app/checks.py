@@ -164,6 +164,6 @@ def check(options: CheckOptions, command: Command | str) -> int:
         width=shutil.get_terminal_size().columns if to_terminal else None,
         statistics=options.statistics,
     )
-    emit(chosen.render(result, render_options), options.output, sanitised=chosen.entry.styled)
+    emit(chosen.render(result, render_options), options.output, sanitised=chosen.entry.escapes_data)
     chosen.post_render(result, render_options)
     return result.exit_code()

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vpsec.cli.state import STATE
+from vpsec.findings import RunResult
+from vpsec.render import format_help
 
 if TYPE_CHECKING:
     from vpsec.app import CheckOptions
@@ -21,10 +23,7 @@ AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="Date all rules compare with (YYYY-MM-DD; default today)."),
 ]
-Format = Annotated[
-    str,
-    typer.Option("--format", "-f", help="text, json, sarif, junit, github, gitlab or markdown."),
-]
+Format = Annotated[str, typer.Option("--format", "-f", help=format_help(RunResult))]
 Output = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
@@ -53,16 +52,17 @@ NoCache = Annotated[
 def _options(
     path: Path | None,
     workspace: Path | None,
+    *,
     as_of: str | None,
     format: str,
     output: Path | None,
-    select: str | None,
-    extend_select: str | None,
-    ignore: str | None,
     fail_on: str,
     site: str | None,
     statistics: bool,
     no_cache: bool,
+    select: str | None = None,
+    extend_select: str | None = None,
+    ignore: str | None = None,
 ) -> CheckOptions:
     from vpsec import app as use_cases
 
@@ -101,18 +101,15 @@ def register(app: typer.Typer) -> None:
         options = _options(
             path,
             workspace,
-            as_of,
-            format,
-            output,
-            None,
-            None,
-            None,
-            fail_on,
-            site,
-            statistics,
-            no_cache,
+            as_of=as_of,
+            format=format,
+            output=output,
+            fail_on=fail_on,
+            site=site,
+            statistics=statistics,
+            no_cache=no_cache,
         )
-        raise typer.Exit(use_cases.check(options, "validate"))
+        raise typer.Exit(use_cases.check(options, use_cases.Command.VALIDATE))
 
     @app.command()
     def assess(
@@ -135,30 +132,24 @@ def register(app: typer.Typer) -> None:
         options = _options(
             path,
             workspace,
-            as_of,
-            format,
-            output,
-            select,
-            extend_select,
-            ignore,
-            fail_on,
-            site,
-            statistics,
-            no_cache,
+            as_of=as_of,
+            format=format,
+            output=output,
+            fail_on=fail_on,
+            site=site,
+            statistics=statistics,
+            no_cache=no_cache,
+            select=select,
+            extend_select=extend_select,
+            ignore=ignore,
         )
-        raise typer.Exit(use_cases.check(options, "assess"))
+        raise typer.Exit(use_cases.check(options, use_cases.Command.ASSESS))
 
     @app.command()
     def rules(
         code: Annotated[str | None, typer.Argument(help="A rule code to explain.")] = None,
     ) -> None:
         """List the rule catalogue, or explain one rule."""
-        from vpsec import app as use_cases
-        from vpsec.rules_doc import explain_rule, rules_table
+        from vpsec.app.rules import rules as run
 
-        text = (
-            explain_rule(code.upper(), color=STATE.color)
-            if code
-            else rules_table(color=STATE.color)
-        )
-        use_cases.emit(text, None)
+        raise typer.Exit(run(code, STATE.color))

@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from vpsec.render import format_help
+from vpsec.results import DiffResult
+
 Workspace = Annotated[Path | None, typer.Option("--workspace", "-w", help="The workspace folder.")]
 
 
@@ -91,7 +94,7 @@ def register(app: typer.Typer) -> None:
             typer.Argument(help="The revision to compare to (default: the working tree)."),
         ] = None,
         format: Annotated[
-            str, typer.Option("--format", "-f", help="text, markdown or json.")
+            str, typer.Option("--format", "-f", help=format_help(DiffResult))
         ] = "text",
         as_of: Annotated[
             str | None,
@@ -108,8 +111,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Records and findings a change adds, changes and removes, for pull-request review."""
         from vpsec.app import parse_day
-        from vpsec.diff import DiffOptions
-        from vpsec.diff import diff as run
+        from vpsec.app.diff import DiffOptions
+        from vpsec.app.diff import diff as run
 
         options = DiffOptions(
             base=base,

@@ -41,34 +41,63 @@ class FormatEntry:
     name: str
     help: str
     target: str  # "module:function"; the module may also define post_render
-    # True when the output carries vpsec's own terminal styling (data already sanitised),
-    # so the terminal sanitiser must not run over the whole text.
-    styled: bool = False
+    # True when the renderer keeps control characters from data out of its output itself:
+    # text escapes them visibly before adding its own colours, JSON and XML by their
+    # encoding. Otherwise the terminal sanitiser runs over the whole output.
+    escapes_data: bool = False
     binary: bool = False
 
 
 _ENTRIES: tuple[FormatEntry, ...] = (
     # validate and assess
-    FormatEntry(RunResult, "text", "for a terminal", "vpsec.render.text:render", styled=True),
-    FormatEntry(RunResult, "json", "one JSON document", "vpsec.render.json:render"),
-    FormatEntry(RunResult, "sarif", "SARIF 2.1.0, for code scanning", "vpsec.render.sarif:render"),
-    FormatEntry(RunResult, "junit", "JUnit XML, for CI test reports", "vpsec.render.junit:render"),
+    FormatEntry(RunResult, "text", "for a terminal", "vpsec.render.text:render", escapes_data=True),
     FormatEntry(
-        RunResult, "github", "GitHub Actions annotations", "vpsec.render.github:render"
+        RunResult, "json", "one JSON document", "vpsec.render.json:render", escapes_data=True
     ),
-    FormatEntry(RunResult, "gitlab", "GitLab Code Quality", "vpsec.render.gitlab:render"),
+    FormatEntry(
+        RunResult,
+        "sarif",
+        "SARIF 2.1.0, for code scanning",
+        "vpsec.render.sarif:render",
+        escapes_data=True,
+    ),
+    FormatEntry(
+        RunResult,
+        "junit",
+        "JUnit XML, for CI test reports",
+        "vpsec.render.junit:render",
+        escapes_data=True,
+    ),
+    FormatEntry(RunResult, "github", "GitHub Actions annotations", "vpsec.render.github:render"),
+    FormatEntry(
+        RunResult, "gitlab", "GitLab Code Quality", "vpsec.render.gitlab:render", escapes_data=True
+    ),
     FormatEntry(RunResult, "markdown", "a Markdown comment", "vpsec.render.markdown:render"),
     # diff
-    FormatEntry(DiffResult, "text", "for a terminal", "vpsec.render.diff:render_text"),
-    FormatEntry(DiffResult, "markdown", "a pull-request comment", "vpsec.render.diff:render_markdown"),
-    FormatEntry(DiffResult, "json", "one JSON document", "vpsec.render.diff:render_json"),
+    FormatEntry(
+        DiffResult, "text", "for a terminal", "vpsec.render.diff:render_text", escapes_data=True
+    ),
+    FormatEntry(
+        DiffResult, "markdown", "a pull-request comment", "vpsec.render.diff:render_markdown"
+    ),
+    FormatEntry(
+        DiffResult, "json", "one JSON document", "vpsec.render.diff:render_json", escapes_data=True
+    ),
     # log
     FormatEntry(LogResult, "text", "for a terminal", "vpsec.render.log:render_text"),
-    FormatEntry(LogResult, "json", "one JSON document", "vpsec.render.log:render_json"),
+    FormatEntry(
+        LogResult, "json", "one JSON document", "vpsec.render.log:render_json", escapes_data=True
+    ),
     FormatEntry(LogResult, "markdown", "a Markdown table", "vpsec.render.log:render_markdown"),
     # audit
     FormatEntry(AuditResult, "text", "for a terminal", "vpsec.render.audit:render_text"),
-    FormatEntry(AuditResult, "json", "one JSON document", "vpsec.render.audit:render_json"),
+    FormatEntry(
+        AuditResult,
+        "json",
+        "one JSON document",
+        "vpsec.render.audit:render_json",
+        escapes_data=True,
+    ),
     # report
     FormatEntry(ReportResult, "md", "Markdown", "vpsec.render.report:render_markdown"),
     FormatEntry(ReportResult, "html", "a web page", "vpsec.render.report:render_html"),
@@ -92,8 +121,10 @@ def format_names(result: type[Any]) -> tuple[str, ...]:
 
 
 def format_help(result: type[Any]) -> str:
-    """'text (for a terminal), json (one JSON document), …' for --format's help."""
-    return ", ".join(f"{entry.name} ({entry.help})" for entry in entries(result))
+    """'text, json or markdown.' for --format's help (docs/ci.md describes each format)."""
+    names = format_names(result)
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"{listed}."
 
 
 def entry(result: type[Any], name: str) -> FormatEntry:

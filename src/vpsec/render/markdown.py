@@ -1,38 +1,28 @@
 """`--format markdown`: a summary table and the findings by site, for a PR comment or a file.
 
-Record text is user input: every piece of it is escaped so that it cannot
-open a table cell, a link, an HTML tag or an @-mention in the comment.
+Record text is user input: every piece of it goes through the one Markdown
+escaper (vpsec.render.markdown_text), so that it cannot open a table cell, a
+link, an HTML tag, an @-mention or an issue reference in the comment.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 
 from vpsec.findings import Finding, RunResult, Severity, WaivedFinding
 from vpsec.render import RenderOptions
 from vpsec.render.links import rule_help_url
+from vpsec.render.markdown_text import markdown_code, markdown_message, markdown_text
 
 _NO_SITE = "(workspace)"
 _ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
-# Characters that are Markdown syntax inside a table cell: emphasis, code, links,
-# cell borders, strikethrough, math and issue references (a backslash makes them literal).
-_ACTIVE = re.compile(r"([\\`*_\[\]|~$#])")
-
-
-def escape(text: str) -> str:
-    """Text as literal Markdown, safe inside a table cell, on one line."""
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = _ACTIVE.sub(r"\\\1", text)
-    # An @ would notify whoever has that name on GitHub or GitLab.
-    return text.replace("@", "&#64;")
+escape = markdown_text
 
 
 def _location(result: RunResult, finding: Finding) -> str:
     path = result.repo_path(finding.path)
     where = f"{path}:{finding.line}" if finding.line else path
-    return escape(where)
+    return markdown_code(where)
 
 
 def _summary(result: RunResult) -> list[str]:
@@ -76,7 +66,7 @@ def _findings(result: RunResult) -> list[str]:
         ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key()))
         lines += [
             f"| {_ICON[f.severity]} {f.severity.value} | {_rule_link(result, f.rule)} "
-            f"| {_location(result, f)} | {escape(f.message)} |"
+            f"| {_location(result, f)} | {markdown_message(f.message)} |"
             for f in ordered
         ]
         lines.append("")
@@ -93,7 +83,7 @@ def _waived(result: RunResult, waived: tuple[WaivedFinding, ...]) -> list[str]:
     ]
     lines += [
         f"| {_rule_link(result, w.finding.rule)} | {_location(result, w.finding)} "
-        f"| {escape(w.finding.message)} | {escape(w.reason)} "
+        f"| {markdown_message(w.finding.message)} | {escape(w.reason)} "
         f"| {w.expires.isoformat()} |"
         for w in waived
     ]

@@ -19,11 +19,12 @@ import re
 
 WORD_JOINER = "\u2060"
 
-# Inline syntax anywhere in a line: emphasis, code, links, images, table cells,
+# Inline syntax anywhere in a line: emphasis, code, link and image brackets (without
+# them parentheses and "!" are inert), table cells,
 # strikethrough, math, and the backslash itself.
-_INLINE = re.compile(r"([\\`*_\[\]|~$!{}()])")
+_INLINE = re.compile(r"([\\`*_\[\]|~$])")
 # What opens a block at the start of a line: headings, lists, quotes, thematic breaks.
-_BLOCK_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")
 # What GitHub and GitLab turn into links or notifications after Markdown is rendered.
 _MENTION = re.compile(r"([@#!])(?=[\w\-])")
 _GH_REF = re.compile(r"\b(GH-)(?=\d)", re.IGNORECASE)
@@ -46,13 +47,24 @@ def _escape_inline(text: str) -> str:
     return _INLINE.sub(r"\\\1", text)
 
 
+def _block_safe(text: str) -> str:
+    """ "# x", "- x", "1. x" would open a heading or a list where the text starts a line."""
+
+    def neutral(match: re.Match[str]) -> str:
+        lead, mark = match.group(1), match.group(2)
+        if mark[0].isdigit():  # "1." is escaped at its dot: a backslash before a digit is literal
+            return lead + mark + "\\"
+        return lead + "\\" + mark
+
+    return _BLOCK_START.sub(neutral, text, count=1)
+
+
 def markdown_text(value: object) -> str:
     """Data as literal Markdown on one line, safe in a paragraph, a heading or a table cell."""
     if value is None:
         return ""
     text = _escape_inline(" ".join(str(value).split()))
-    # "# x", "- x", "1. x" would open a heading or a list where the text starts a line.
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+    return _block_safe(text)
 
 
 def markdown_code(value: object) -> str:
@@ -82,5 +94,4 @@ def markdown_message(value: object) -> str:
         out.append(markdown_code(match.group(1)))
         last = match.end()
     out.append(_escape_inline(text[last:]))
-    joined = "".join(out)
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined, count=1)
+    return _block_safe("".join(out))

@@ -12,15 +12,17 @@ from rich.table import Table
 
 from vpsec.findings import Finding, RunResult, Severity
 from vpsec.render import RenderOptions
+from vpsec.render.terminal import terminal_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _NO_SITE = "(workspace)"
 
 
 def _location(finding: Finding) -> str:
+    # File names come from the workspace: their control characters are shown escaped.
     if finding.line is None:
-        return finding.path
-    return f"{finding.path}:{finding.line}:{finding.column or 1}"
+        return terminal_line(finding.path)
+    return f"{terminal_line(finding.path)}:{finding.line}:{finding.column or 1}"
 
 
 def _groups(result: RunResult) -> dict[str, list[Finding]]:
@@ -71,14 +73,16 @@ def render(result: RunResult, options: RenderOptions) -> str:
         first = {f.rule: f for f in result.findings}
         for rule, count in sorted(counts.items()):
             finding = first[rule]
-            table.add_row(rule, finding.severity.value, str(count), escape(finding.title))
+            table.add_row(
+                rule, finding.severity.value, str(count), escape(terminal_line(finding.title))
+            )
         console.print(table)
     else:
         for group, findings in _groups(result).items():
             heading = (
                 group if result.command == "validate" or group == _NO_SITE else f"site {group}"
             )
-            console.print(f"[bold]{escape(heading)}[/bold]")
+            console.print(f"[bold]{escape(terminal_line(heading))}[/bold]")
             for finding in findings:
                 style = _STYLE[finding.severity]
                 console.print(
@@ -86,7 +90,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
                     f"[bold]{finding.rule}[/bold] {escape(_location(finding))}",
                 )
                 wrapped = textwrap.fill(
-                    finding.message,
+                    terminal_line(finding.message),
                     width=max(40, console.width - 1),
                     initial_indent=" " * 6,
                     subsequent_indent=" " * 6,
