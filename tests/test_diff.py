@@ -288,7 +288,7 @@ def test_a_changed_value_does_not_make_old_findings_new(
         .replace("headcount: 24\n", "headcount: 36\n")
         .replace("end: 2027-01-31\n", "end: 2028-06-30\n")
     )
-    code, out, err = cli(root, "diff", "HEAD", "--format", "markdown", "--as-of", AS_OF)
+    _code, out, err = cli(root, "diff", "HEAD", "--format", "markdown", "--as-of", AS_OF)
     assert "headcount 24 → 36 (+50%)" in out, err
     assert "end 2027-01-31 → 2028-06-30 (+516 days)" in out
     _code, report = diff_json(cli, root, "HEAD")
@@ -323,7 +323,7 @@ def test_settings_changes_are_shown_and_waivers_flagged(
     if "waivers:\n" in text:
         text = text.replace("waivers:\n", "waivers:\n" + waiver, 1)
     config.write_text(text)
-    code, out, err = cli(root, "diff", "HEAD", "--as-of", AS_OF)
+    _code, out, err = cli(root, "diff", "HEAD", "--as-of", AS_OF)
     assert "Settings changed (vpsec.yaml)" in out, err
     assert "REVIEW waiver added: TRF001 on trf-2026-007 until 2027-01-31" in out
 
