@@ -80,8 +80,8 @@ def refuse_links(root: Path, *paths: Path | str) -> None:
                 raise OutputError(f"{current}: cannot be checked ({error.strerror})") from None
             if stat.S_ISLNK(info.st_mode):
                 raise OutputError(
-                    f"{current}: is a symbolic link{_link_target(current)}; vpsec writes only "
-                    "into real folders of the workspace"
+                    f"{current}: is a symbolic link{_link_target(current)}; vpsec writes only to "
+                    "real files and folders inside the workspace"
                 )
             if index < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
                 raise OutputError(f"{current}: is not a folder")

@@ -160,6 +160,7 @@ def _validate_new(text: str, record_id: str) -> None:
 def decide(options: DecideOptions) -> int:
     """`vpsec decide`: write a Decision and commit exactly that file. Prints id and commit."""
     from vpsec.atomic import write_atomic
+    from vpsec.confine import refuse_links
     from vpsec.load.config import find_root
 
     if not options.text.strip():
@@ -180,6 +181,7 @@ def decide(options: DecideOptions) -> int:
         _validate_new(text, record_id)
         folder = root / DECISIONS_FOLDER
         target = folder / f"{record_id}.yaml"
+        refuse_links(root, target)
         if target.exists():
             raise OutputError(f"{target}: already exists; vpsec never overwrites a decision")
         created_folder = not folder.exists()

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from vpsec.atomic import write_atomic
+from vpsec.confine import refuse_links
 from vpsec.errors import OutputError, UsageError, WorkspaceNotFound
 from vpsec.load.discover import WORKSPACE_FILE
 from vpsec.models import KINDS
@@ -177,6 +178,7 @@ def new_record(root: Path, kind_name: str, record_id: str | None, site: str | No
             f"--id: {record_id!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
         )
     folder = root / FOLDERS[kind]
+    refuse_links(root, folder / f"{record_id}.yaml")
     folder.mkdir(exist_ok=True)
     path = folder / f"{record_id}.yaml"
     write_atomic(path, record_text(kind, record_id, site or "TODO-site-id", today), overwrite=False)
@@ -203,6 +205,9 @@ def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]
     """Create a workspace in target; return the files written. Refuses to overwrite anything."""
     target = target.resolve()
     target.mkdir(parents=True, exist_ok=True)
+    refuse_links(
+        target, WORKSPACE_FILE, ".gitignore", *(f"schemas/{n}.json" for n in schema_names())
+    )
     if (target / WORKSPACE_FILE).exists():
         raise OutputError(f"{target / WORKSPACE_FILE}: a workspace already exists here")
     written: list[Path] = []
@@ -216,6 +221,7 @@ def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]
             if path.is_dir():
                 continue
             destination = target / path.relative_to(source)
+            refuse_links(target, destination)
             if destination.exists():
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)

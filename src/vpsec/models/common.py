@@ -9,6 +9,7 @@ written where free text is expected are read as text.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -104,14 +105,73 @@ Currency = Annotated[
     AfterValidator(_check_currency),
     WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES)}),
 ]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+# Numbers are finite and within bounds no real record reaches. `.inf`, `.nan` and 1e300 are
+# valid YAML floats; unchecked, they pass validation and then overflow wherever a report
+# sums, rounds or charts them. docs/security.md gives the bounds and why.
+MAX_AMOUNT = 10**15  # money, in a currency's units: over the world's yearly output in USD
+MAX_QUANTITY = 10**15  # items of one transfer line
+MAX_PEOPLE = 10**7  # a headcount: five times the largest armed forces in the world
+MAX_HOURS = 8_760  # a response time of more than a year is none
+MAX_SETTING = 100_000  # rules.settings: days or hours (274 years of days)
+MAX_FILE_MB = 1_024  # limits.max_file_mb: the node and depth limits bound parsing, not reading
+
+
+def _shown_number(value: float) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if value.bit_length() > 64:
+        return f"a number of {len(str(value)) if value.bit_length() < 10_000 else 'many'} digits"
+    return str(value)
+
+
+def bounded(maximum: float, minimum: float | None = None) -> BeforeValidator:
+    """A check that a number is finite and within bounds, said plainly, before its type is.
+
+    Fields keep their pydantic `ge`/`gt` (the JSON Schemas show those); the
+    models' allow_inf_nan=False stays as the net under any float field without one.
+    """
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return value  # not a number: the type check says so
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PydanticCustomError(
+                "finite_number", "must be a finite number; got `{value}`", {"value": str(value)}
+            )
+        if value > maximum:
+            raise PydanticCustomError(
+                "number_too_large",
+                "must be at most {maximum}, more than any real record holds; got `{value}`",
+                {"maximum": f"{maximum:,}", "value": _shown_number(value)},
+            )
+        if minimum is not None and value < minimum:
+            raise PydanticCustomError(
+                "number_too_small",
+                "must be at least {minimum}; got `{value}`",
+                {"minimum": minimum, "value": _shown_number(value)},
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+Amount = Annotated[float, Field(ge=0), bounded(MAX_AMOUNT)]
+Quantity = Annotated[int, Field(ge=1), bounded(MAX_QUANTITY)]
+Hours = Annotated[float, Field(ge=0), bounded(MAX_HOURS)]
+# Every NonNegativeInt of the models counts people.
+NonNegativeInt = Annotated[int, Field(ge=0), bounded(MAX_PEOPLE)]
+# vpsec.yaml: a rule setting (days or hours), and the file size limit (its gt=0 is the field's).
+Setting = Annotated[int | float, bounded(MAX_SETTING, minimum=0)]
+FileSizeMb = Annotated[float, bounded(MAX_FILE_MB)]
 Sensitivity = Literal["public", "internal", "restricted"]
 
 
 class Part(BaseModel):
-    """A nested mapping inside a record: strict, closed to unknown fields."""
+    """A nested mapping inside a record: strict, closed to unknown fields, finite numbers."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, defer_build=True, allow_inf_nan=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +186,9 @@ class RefSpec:
 class Record(BaseModel):
     """The envelope every record carries."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, defer_build=True, allow_inf_nan=False
+    )
 
     KIND: ClassVar[str] = ""
     REFERENCES: ClassVar[tuple[RefSpec, ...]] = ()

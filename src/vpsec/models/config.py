@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vpsec.models.common import Day, Part, RecordId, RequiredText, Text
+from vpsec.models.common import Day, FileSizeMb, Part, RecordId, RequiredText, Setting, Text
 
 DEFAULT_MAX_FILE_MB = 5.0
 
@@ -15,7 +15,7 @@ class RulesConfig(Part):
     select: list[Text] = Field(default_factory=lambda: ["ALL"])
     ignore: list[Text] = Field(default_factory=list)
     severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    settings: dict[str, int | float] = Field(default_factory=dict)
+    settings: dict[str, Setting] = Field(default_factory=dict)
 
 
 class Waiver(Part):
@@ -27,13 +27,15 @@ class Waiver(Part):
 
 
 class Limits(Part):
-    max_file_mb: float = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
+    max_file_mb: FileSizeMb = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
 
 
 class WorkspaceConfig(BaseModel):
     """What `vpsec.yaml` holds: the organisation, what to read, rules and waivers."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, defer_build=True, allow_inf_nan=False
+    )
 
     api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
     kind: Literal["Workspace"]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
-from vpsec.models.common import Country, NonNegativeInt, Part, Record, RequiredText, Text
+from vpsec.models.common import Country, Hours, NonNegativeInt, Part, Record, RequiredText, Text
 
 
 class Context(Part):
     conflict_affected: bool = False
     armed_conflict: bool = False
     lawlessness: Literal["low", "medium", "high"] | None = None
-    response_time_hours: float | None = Field(default=None, ge=0)
+    response_time_hours: Hours | None = None
 
 
 class Arrangements(Part):

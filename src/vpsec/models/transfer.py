@@ -7,9 +7,11 @@ from typing import Literal
 from pydantic import Field
 
 from vpsec.models.common import (
+    Amount,
     Currency,
     Day,
     Part,
+    Quantity,
     Record,
     Ref,
     RefSpec,
@@ -25,13 +27,13 @@ class Recipient(Part):
 
 
 class Money(Part):
-    amount: float = Field(ge=0)
+    amount: Amount
     currency: Currency
 
 
 class Item(Part):
     description: RequiredText
-    quantity: int = Field(ge=1)
+    quantity: Quantity
     value: Money | None = None
 
 
