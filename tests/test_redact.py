@@ -9,6 +9,7 @@ from vpsec.redact import (
     WITHHELD_NAME,
     Redactor,
     collect_names,
+    is_role,
     name_parts,
 )
 
@@ -141,3 +142,41 @@ def test_approver_kept_when_a_role_otherwise_withheld() -> None:
 def test_no_names_no_pattern() -> None:
     redactor = Redactor.for_records([{"kind": "Site", "id": "s"}])
     assert redactor.scrub("Anything at all") == "Anything at all"
+
+
+def _waiver(approved_by: str, reason: str = "Accepted.") -> dict[str, Any]:
+    return {"rule": "TRF007", "record": "t-1", "reason": reason, "approved_by": approved_by}
+
+
+def test_waiver_approvers_are_names_unless_a_role() -> None:
+    waivers = [_waiver("Awa Diallo"), _waiver("Security Manager"), _waiver("Head of Security")]
+    names = collect_names(RECORDS, waivers)
+    assert "Awa Diallo" in names
+    assert "Security Manager" not in names and "Head of Security" not in names
+    redactor = Redactor.for_records(RECORDS, waivers)
+    assert redactor.scrub("Agreed per Diallo.") == f"Agreed per {WITHHELD_NAME}."
+    # Without the waivers the approver is unknown, and a reason naming them would leak.
+    assert Redactor.for_records(RECORDS).scrub("Agreed per Diallo.") == "Agreed per Diallo."
+
+
+def test_a_role_in_a_name_field_is_no_name_to_look_for() -> None:
+    assert is_role("Head of Security") and is_role("Cdt.") and is_role("Group Head of Security")
+    assert not is_role("Grace Mwansa") and not is_role("JOHN SMITH")
+    records = [*RECORDS, {"kind": "Decision", "id": "dec-2", "made_by": "Head of Security"}]
+    redactor = Redactor.for_records(records)
+    assert "Head of Security" not in redactor.names
+    assert redactor.scrub("Security at the Group Head of Security's request.") == (
+        "Security at the Group Head of Security's request."
+    )
+    # Office words inside a name are no surname either.
+    assert name_parts("Grace Mwansa, Security Manager") == ["Grace", "Mwansa"]
+    # The field itself is still replaced.
+    assert redactor.record(records[-1])["made_by"] == "withheld"
+
+
+def test_stand_ins_come_from_the_field_declarations() -> None:
+    redactor = Redactor.for_records(RECORDS)
+    transfer = {**RECORDS[1], "recipient": {"unit": "Unit 9", "representative": "Nobody Known"}}
+    assert redactor.record(transfer)["recipient"]["representative"] == "representative of Unit 9"
+    no_unit = {**RECORDS[1], "recipient": {"representative": "Nobody Known"}}
+    assert redactor.record(no_unit)["recipient"]["representative"] == "withheld"

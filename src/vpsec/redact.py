@@ -9,27 +9,35 @@ What `--audience public` does, in order:
 1. Records marked `sensitivity: restricted` are left out, with the findings
    about them, the waivers on them and every reference to them in other
    records (`concerns_raised`, `records`).
-2. Every field that holds a personal name is replaced by the person's role:
-   a meeting participant by "role, organisation"; a decision owner, a name on
-   a distribution list, a decision maker, a transfer representative or
-   signatory, a commander or a company liaison by the role of the meeting
-   participant with that name, or else by a neutral description ("withheld",
+2. Every field that holds a personal name - the fields the models declare
+   as `PersonName` (vpsec.models.names), and a waiver's `approved_by` - is
+   replaced by the person's role: a meeting participant by "role,
+   organisation"; any other name by the role of the meeting participant with
+   that name, or else by the stand-in its field declares ("withheld",
    "representative of <unit>", "commander", "company liaison").
 3. `notes` and `custom` are dropped: they are free-form and written for
    internal use.
 4. Every remaining string is scrubbed: each known personal name (the full
    name as written, the name without honorifics, and each part of the name
-   of three letters or more that is not an honorific or an acronym) is
-   replaced by "[name withheld]", and the id of each restricted record by
-   "[restricted record]".
+   of three letters or more that is not an honorific, an acronym or a word
+   of an office such as "Head" or "Security") is replaced by
+   "[name withheld]", and the id of each restricted record by
+   "[restricted record]". A name field whose value is only a role ("Head of
+   Security") holds no name to look for.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
+
+from vpsec.models import KINDS
+from vpsec.models.config import Waiver
+from vpsec.models.names import EACH, PersonNameMarker, name_fields
 
 WITHHELD_NAME = "[name withheld]"
 RESTRICTED_RECORD = "[restricted record]"
@@ -114,8 +122,60 @@ _PARTICLES = frozenset(
         "e",
         "the",
         "and",
+        "of",
     ]
 )
+# Words of offices and organisations. A name field may hold a role instead of
+# a name (a waiver `approved_by: Head of Security`): such a value is replaced
+# where it stands, but it is no name to look for in free text, and these words
+# are never taken for a surname, or every "security" in a public report would
+# read "[name withheld]".
+_OFFICE_WORDS = frozenset(
+    [
+        "head",
+        "deputy",
+        "assistant",
+        "acting",
+        "security",
+        "manager",
+        "director",
+        "coordinator",
+        "adviser",
+        "advisor",
+        "chair",
+        "chairperson",
+        "secretary",
+        "minister",
+        "ministry",
+        "department",
+        "directorate",
+        "division",
+        "section",
+        "unit",
+        "office",
+        "command",
+        "service",
+        "services",
+        "police",
+        "company",
+        "committee",
+        "board",
+        "team",
+        "group",
+        "operations",
+        "relations",
+        "community",
+        "liaison",
+        "representative",
+        "site",
+        "project",
+        "government",
+        "authority",
+        "council",
+        "commission",
+    ]
+)
+_NOT_NAME_WORDS = HONORIFICS | _PARTICLES | _OFFICE_WORDS
 _MIN_TOKEN = 3
 
 
@@ -123,45 +183,132 @@ def _normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def is_role(value: str) -> bool:
+    """True when every word of a name field's value is a rank, a particle or an office word."""
+    words = [word.strip(".,;:()").casefold() for word in value.split()]
+    return all(not word or word in _NOT_NAME_WORDS for word in words)
+
+
 def name_parts(name: str) -> list[str]:
-    """The parts of a name that identify a person: no honorifics, particles or acronyms."""
+    """The parts of a name that identify a person: no honorifics, particles, acronyms, offices."""
     parts: list[str] = []
     for word in name.split():
         bare = word.strip(".,;:()")
         if not bare or word.endswith(".") or bare.casefold() in HONORIFICS:
             continue
-        if bare.casefold() in _PARTICLES or (bare.isupper() and len(bare) > 1):
+        if bare.casefold() in _NOT_NAME_WORDS or (bare.isupper() and len(bare) > 1):
             continue
         parts.append(bare)
     return parts
 
 
-def _name_fields(record: dict[str, Any]) -> list[str]:
-    """Every personal name a record holds in its name fields."""
+# A plain-data record or waiver, one of the mappings a report is built from.
+Data = Mapping[str, Any]
+
+
+def _model_of(record: Data) -> type[BaseModel] | None:
     kind = record.get("kind")
-    names: list[str] = []
-    if kind == "Meeting":
-        names += [p.get("name") or "" for p in record.get("participants") or []]
-        names += [d.get("owner") or "" for d in record.get("decisions") or []]
-        names += list((record.get("minutes") or {}).get("distributed_to") or [])
-    elif kind == "Transfer":
-        names.append((record.get("recipient") or {}).get("representative") or "")
-        names.append((record.get("receipt") or {}).get("signed_by") or "")
-    elif kind == "Deployment":
-        chain = record.get("chain_of_command") or {}
-        names += [chain.get("commander") or "", chain.get("company_liaison") or ""]
-    elif kind == "Decision":
-        names.append(record.get("made_by") or "")
-    return [name for name in names if name.strip()]
+    return KINDS.get(kind) if isinstance(kind, str) else None
 
 
-def collect_names(records: Iterable[dict[str, Any]]) -> list[str]:
-    """Every personal name in the workspace's name fields, each once, as written."""
-    seen: dict[str, str] = {}
+def _at_path(value: Any, path: tuple[str, ...], holder: Data) -> Iterator[tuple[Any, Data]]:
+    """(value, the mapping that holds it) at a field path, every list item for EACH."""
+    if not path:
+        yield value, holder
+    elif path[0] == EACH:
+        for item in value if isinstance(value, list) else []:
+            yield from _at_path(item, path[1:], holder)
+    elif isinstance(value, Mapping):
+        yield from _at_path(value.get(path[0]), path[1:], value)
+
+
+def _map_path(
+    value: Any, path: tuple[str, ...], holder: Data, change: Callable[[Any, Data], Any]
+) -> Any:
+    """value with change(item, its holder) applied at a field path; the input is not modified."""
+    if not path:
+        return change(value, holder)
+    if path[0] == EACH:
+        if not isinstance(value, list):
+            return value
+        return [_map_path(item, path[1:], holder, change) for item in value]
+    if isinstance(value, Mapping) and value.get(path[0]) is not None:
+        return {**value, path[0]: _map_path(value[path[0]], path[1:], value, change)}
+    return value
+
+
+def _declared_names(
+    model: type[BaseModel] | None, data: Data
+) -> Iterator[tuple[str, Data, PersonNameMarker]]:
+    """(name, its holder, its field's marker) for every non-blank value in a name field."""
+    for found in name_fields(model) if model is not None else ():
+        assert found.person is not None
+        for value, holder in _at_path(data, found.path, data):
+            if isinstance(value, str) and value.strip():
+                yield value, holder, found.person
+
+
+def _record_names(records: Iterable[Data]) -> Iterator[tuple[str, Data, PersonNameMarker]]:
     for record in records:
-        for name in _name_fields(record):
+        yield from _declared_names(_model_of(record), record)
+
+
+def _people(records: Iterable[Data]) -> dict[str, Person]:
+    """Each name that comes with its own description (a meeting participant's role), first wins."""
+    people: dict[str, Person] = {}
+    for name, holder, marker in _record_names(records):
+        if marker.role_field or marker.organisation_field:
+            people.setdefault(_normal(name), Person.described(holder, marker))
+    return people
+
+
+def _roles(people: Mapping[str, Person]) -> frozenset[str]:
+    return frozenset(_normal(p.role) for p in people.values() if p.role)
+
+
+def collect_names(records: Iterable[Data], waivers: Iterable[Data] = ()) -> list[str]:
+    """Every personal name in the workspace's name fields, each once, as written.
+
+    A value made only of ranks and office words ("Head of Security") is a role,
+    not a name. Waivers' approvers are names unless they are a meeting
+    participant's role (what `Redactor.approver` keeps as written).
+    """
+    records = list(records)
+    return _collect(records, waivers, _roles(_people(records)))
+
+
+def _collect(records: Iterable[Data], waivers: Iterable[Data], roles: frozenset[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    names = [name for name, _holder, _marker in _record_names(records)]
+    for waiver in waivers:
+        names += [
+            name
+            for name, _holder, _marker in _declared_names(Waiver, waiver)
+            if _normal(name) not in roles
+        ]
+    for name in names:
+        if not is_role(name):
             seen.setdefault(_normal(name), " ".join(name.split()))
     return sorted(seen.values())
+
+
+_PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
+
+
+def _stand_in(template: str, record: Data) -> str:
+    """A field's stand-in, `{a.b}` filled from the record; "withheld" when a value is missing."""
+    missing = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = [v for v, _ in _at_path(record, tuple(match.group(1).split(".")), record)]
+        if found and isinstance(found[0], str) and found[0].strip():
+            return found[0]
+        missing = True
+        return ""
+
+    filled = _PLACEHOLDER.sub(fill, template)
+    return WITHHELD if missing else filled
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +318,19 @@ class Person:
     role: str | None
     organisation: str | None
 
-    def label(self) -> str:
+    @classmethod
+    def described(cls, holder: Data, marker: PersonNameMarker) -> Person:
+        """The person whose name the holder carries, as its sibling fields describe them."""
+
+        def text(name: str | None) -> str | None:
+            value = holder.get(name) if name else None
+            return value if isinstance(value, str) else None
+
+        return cls(text(marker.role_field), text(marker.organisation_field))
+
+    def label(self, unknown: str = "a participant") -> str:
         parts = [p for p in (self.role, self.organisation) if p]
-        return ", ".join(parts) if parts else "a participant"
+        return ", ".join(parts) if parts else unknown
 
     def role_only(self) -> str:
         return self.role or self.organisation or "a participant"
@@ -211,22 +368,19 @@ class Redactor:
     _pattern: re.Pattern[str] | None = None
 
     @classmethod
-    def for_records(cls, records: list[dict[str, Any]]) -> Redactor:
-        """Learn every name (from all records, restricted ones too) and every participant."""
-        people: dict[str, Person] = {}
-        for record in records:
-            if record.get("kind") != "Meeting":
-                continue
-            for participant in record.get("participants") or []:
-                people.setdefault(
-                    _normal(participant.get("name") or ""),
-                    Person(participant.get("role"), participant.get("organisation")),
-                )
-        roles = frozenset(_normal(p.role) for p in people.values() if p.role)
+    def for_records(cls, records: list[dict[str, Any]], waivers: Iterable[Data] = ()) -> Redactor:
+        """Learn every name (from all records, restricted ones too, and from the waivers).
+
+        `waivers` are the workspace's waivers as plain data (`approved_by` and
+        the other fields of a `Waiver`); pass them so that an approver's name
+        is also withheld from free text, such as another waiver's reason.
+        """
+        people = _people(records)
         restricted = frozenset(
             str(r["id"]) for r in records if r.get("sensitivity") == "restricted"
         )
-        redactor = cls(collect_names(records), people, restricted, roles)
+        roles = _roles(people)
+        redactor = cls(_collect(records, waivers, roles), people, restricted, roles)
         redactor._pattern = redactor._compile()
         return redactor
 
@@ -267,56 +421,35 @@ class Redactor:
     def record(self, record: dict[str, Any]) -> dict[str, Any]:
         """A copy of a record with its name fields replaced and its notes dropped."""
         out = dict(record)
-        kind = out.get("kind")
         if out.get("notes"):
             self.stats.notes_omitted += 1
         out["notes"] = None
         out["custom"] = None
-        if kind == "Meeting":
-            participants = []
-            for participant in out.get("participants") or []:
-                person = Person(participant.get("role"), participant.get("organisation"))
-                self.stats.names_replaced += 1
-                participants.append({**participant, "name": person.label()})
-            out["participants"] = participants
-            out["decisions"] = [
-                {**d, "owner": self._replace(d.get("owner"), WITHHELD)}
-                for d in out.get("decisions") or []
-            ] or out.get("decisions")
-            minutes = out.get("minutes")
-            if minutes:
-                out["minutes"] = {
-                    **minutes,
-                    "distributed_to": [
-                        self._replace(n, WITHHELD) for n in minutes.get("distributed_to") or []
-                    ]
-                    if minutes.get("distributed_to") is not None
-                    else None,
-                }
-            if out.get("concerns_raised"):
-                out["concerns_raised"] = self._visible(out["concerns_raised"])
-        elif kind == "Transfer":
-            recipient = dict(out.get("recipient") or {})
-            unit = recipient.get("unit") or "the recipient"
-            fallback = f"representative of {unit}"
-            recipient["representative"] = self._replace(recipient.get("representative"), fallback)
-            out["recipient"] = recipient
-            if out.get("receipt"):
-                receipt = dict(out["receipt"])
-                receipt["signed_by"] = self._replace(receipt.get("signed_by"), fallback)
-                out["receipt"] = receipt
-        elif kind == "Deployment" and out.get("chain_of_command"):
-            chain = dict(out["chain_of_command"])
-            chain["commander"] = self._replace(chain.get("commander"), "commander")
-            chain["company_liaison"] = self._replace(
-                chain.get("company_liaison"), "company liaison"
-            )
-            out["chain_of_command"] = chain
-        elif kind == "Decision":
-            out["made_by"] = self._replace(out.get("made_by"), WITHHELD)
-            if out.get("records"):
-                out["records"] = self._visible(out["records"])
+        model = _model_of(record)
+        for found in name_fields(model) if model is not None else ():
+            marker = found.person
+            assert marker is not None
+
+            def withhold(name: Any, holder: Data, marker: PersonNameMarker = marker) -> Any:
+                return self._withhold(name, holder, marker, record)
+
+            out = _map_path(out, found.path, out, withhold)
+        kind = out.get("kind")
+        if kind == "Meeting" and out.get("concerns_raised"):
+            out["concerns_raised"] = self._visible(out["concerns_raised"])
+        elif kind == "Decision" and out.get("records"):
+            out["records"] = self._visible(out["records"])
         return out
+
+    def _withhold(self, name: Any, holder: Data, marker: PersonNameMarker, record: Data) -> Any:
+        """What a public report says in place of one name."""
+        if not isinstance(name, str) or not name.strip():
+            return name
+        self.stats.names_replaced += 1
+        if marker.role_field or marker.organisation_field:
+            return Person.described(holder, marker).label(marker.stand_in)
+        person = self._person(name)
+        return person.role_only() if person else _stand_in(marker.stand_in, record)
 
     def _visible(self, ids: list[str]) -> list[str]:
         return [i for i in ids if i not in self.restricted]

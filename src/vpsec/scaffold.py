@@ -16,29 +16,6 @@ from vpsec.models import KINDS
 from vpsec.resources import data_dir
 from vpsec.schemas import schema_names, schema_text
 
-FOLDERS = {
-    "Site": "sites",
-    "Deployment": "deployments",
-    "Transfer": "transfers",
-    "Meeting": "meetings",
-    "RiskAssessment": "assessments",
-    "Agreement": "agreements",
-    "Incident": "incidents",
-    "Consultation": "consultations",
-    "Decision": "decisions",
-}
-ID_PREFIX = {
-    "Site": "site",
-    "Deployment": "dep",
-    "Transfer": "trf",
-    "Meeting": "mtg",
-    "RiskAssessment": "ra",
-    "Agreement": "agr",
-    "Incident": "inc",
-    "Consultation": "con",
-    "Decision": "dec",
-}
-
 WORKSPACE_TEMPLATE = """\
 # yaml-language-server: $schema=schemas/workspace.json
 apiVersion: vpsec/v1
@@ -145,13 +122,13 @@ made_by: TODO
 
 def new_id(kind: str, today: date) -> str:
     """A fresh id: prefix, date and random suffix, so two people on two branches never collide."""
-    return f"{ID_PREFIX[kind]}-{today.isoformat()}-{secrets.token_hex(2)}"
+    return f"{KINDS[kind].INFO.id_prefix}-{today.isoformat()}-{secrets.token_hex(2)}"
 
 
 def resolve_kind(name: str) -> str:
     lowered = name.lower()
     for kind in KINDS:
-        if kind.lower() == lowered or FOLDERS[kind] == lowered:
+        if kind.lower() == lowered or KINDS[kind].INFO.folder == lowered:
             return kind
     raise UsageError(f"unknown kind {name!r}; choose one of {', '.join(KINDS)}")
 
@@ -177,7 +154,7 @@ def new_record(root: Path, kind_name: str, record_id: str | None, site: str | No
         raise UsageError(
             f"--id: {record_id!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
         )
-    folder = root / FOLDERS[kind]
+    folder = root / KINDS[kind].INFO.folder
     refuse_links(root, folder / f"{record_id}.yaml")
     folder.mkdir(exist_ok=True)
     path = folder / f"{record_id}.yaml"
@@ -231,8 +208,8 @@ def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]
         path = target / WORKSPACE_FILE
         write_atomic(path, WORKSPACE_TEMPLATE.format(organisation=organisation), overwrite=False)
         written.append(path)
-    for kind_folder in FOLDERS.values():
-        (target / kind_folder).mkdir(exist_ok=True)
+    for model in KINDS.values():
+        (target / model.INFO.folder).mkdir(exist_ok=True)
     gitignore = target / ".gitignore"
     if not gitignore.exists():
         write_atomic(gitignore, GITIGNORE, overwrite=False)

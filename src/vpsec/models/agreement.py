@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from vpsec.models.common import Day, Record, Ref, RefSpec, RequiredText, Text
+from vpsec.models.kind import KindInfo
+from vpsec.models.names import NotAPerson
 
 Clause = Literal[
     "voluntary_principles",
@@ -26,10 +28,19 @@ Clause = Literal[
 
 class Agreement(Record):
     KIND = "Agreement"
+    INFO = KindInfo(
+        label="agreement",
+        folder="agreements",
+        id_prefix="agr",
+        date_field="signed",
+        site_field="sites",
+    )
     REFERENCES = (RefSpec(("sites",), ("Site",), many=True),)
 
     kind: Literal["Agreement"]
-    parties: list[RequiredText] = Field(min_length=2)
+    parties: list[Annotated[RequiredText, NotAPerson("a company or public body")]] = Field(
+        min_length=2
+    )
     signed: Day
     expires: Day | None = None
     sites: list[Ref] = Field(min_length=1)
@@ -37,5 +48,5 @@ class Agreement(Record):
     published: bool | None = None
     document: Text | None = None
 
-    def site_ids(self) -> tuple[str, ...]:
-        return tuple(self.sites)
+    def describe(self) -> str:
+        return f"Agreement {self.id} ({' / '.join(self.parties)})"

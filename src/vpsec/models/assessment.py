@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from vpsec.models.common import Day, Record, Ref, RefSpec, Text
+from vpsec.models.kind import KindInfo
 
 Topic = Literal[
     "conflict_analysis",
@@ -24,6 +25,13 @@ Topic = Literal[
 
 class RiskAssessment(Record):
     KIND = "RiskAssessment"
+    INFO = KindInfo(
+        label="risk assessment",
+        folder="assessments",
+        id_prefix="ra",
+        date_field="date",
+        site_field="site",
+    )
     REFERENCES = (
         RefSpec(("site",), ("Site",)),
         RefSpec(("consultations",), ("Consultation",), many=True),
@@ -38,3 +46,6 @@ class RiskAssessment(Record):
     consultations: list[Ref] | None = None
     threat_level: Literal["low", "medium", "high", "critical"] | None = None
     summary: Text | None = None
+
+    def describe(self) -> str:
+        return f"Risk assessment {self.id} of {self.site} ({self.date.isoformat()})"

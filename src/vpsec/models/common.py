@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from vpsec.models.codes import COUNTRIES, CURRENCIES
+from vpsec.models.kind import KindInfo
 
 API_VERSION = "vpsec/v1"
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
@@ -191,6 +192,7 @@ class Record(BaseModel):
     )
 
     KIND: ClassVar[str] = ""
+    INFO: ClassVar[KindInfo]
     REFERENCES: ClassVar[tuple[RefSpec, ...]] = ()
 
     api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
@@ -202,5 +204,27 @@ class Record(BaseModel):
 
     def site_ids(self) -> tuple[str, ...]:
         """The sites this record is about (empty when it belongs to no site)."""
-        site = getattr(self, "site", None)
-        return (site,) if isinstance(site, str) else ()
+        if self.INFO.site_field is None:
+            return ()
+        value = getattr(self, self.INFO.site_field)
+        if value is None:
+            return ()
+        return tuple(value) if isinstance(value, list) else (value,)
+
+    @classmethod
+    def raw_site_ids(cls, document: dict[str, Any]) -> tuple[str, ...]:
+        """The sites a document of this kind names, read as the model would but without it.
+
+        For a record that fails validation: its findings still belong to the
+        sites it names, so that reports show them under those sites.
+        """
+        if cls.INFO.site_field is None:
+            return ()
+        value = document.get(cls.INFO.site_field)
+        values = value if isinstance(value, list) else [value]
+        texts = (_scalar_to_text(item) for item in values)
+        return tuple(text for text in texts if isinstance(text, str))
+
+    def describe(self) -> str:
+        """How a message names this record: kind, id and what it is, never a personal name."""
+        return f"{self.INFO.label.capitalize()} {self.id}"

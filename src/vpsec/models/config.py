@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from vpsec.models.common import Day, FileSizeMb, Part, RecordId, RequiredText, Setting, Text
+from vpsec.models.names import NotAPerson, RequiredPersonName
 
 DEFAULT_MAX_FILE_MB = 5.0
 
@@ -22,7 +23,7 @@ class Waiver(Part):
     rule: RequiredText
     record: RecordId
     reason: RequiredText
-    approved_by: RequiredText
+    approved_by: RequiredPersonName
     expires: Day
 
 
@@ -39,7 +40,7 @@ class WorkspaceConfig(BaseModel):
 
     api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
     kind: Literal["Workspace"]
-    organisation: RequiredText
+    organisation: Annotated[RequiredText, NotAPerson("the company")]
     exclude: list[Text] = Field(default_factory=lambda: ["reports/"])
     rules: RulesConfig = Field(default_factory=RulesConfig)
     waivers: list[Waiver] = Field(default_factory=list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -18,18 +18,20 @@ from vpsec.models.common import (
     RequiredText,
     Text,
 )
+from vpsec.models.kind import KindInfo
+from vpsec.models.names import NotAPerson, PersonNameMarker
 
 
 class Force(Part):
-    agency: RequiredText
+    agency: Annotated[RequiredText, NotAPerson("the force's institution")]
     type: Literal["police", "gendarmerie", "military", "other"]
-    unit: Text | None = None
+    unit: Annotated[Text, NotAPerson("the unit")] | None = None
 
 
 class ChainOfCommand(Part):
     documented: bool | None = None
-    commander: Text | None = None
-    company_liaison: Text | None = None
+    commander: Annotated[Text, PersonNameMarker(stand_in="commander")] | None = None
+    company_liaison: Annotated[Text, PersonNameMarker(stand_in="company liaison")] | None = None
 
 
 class Training(Part):
@@ -40,6 +42,13 @@ class Training(Part):
 
 class Deployment(Record):
     KIND = "Deployment"
+    INFO = KindInfo(
+        label="deployment",
+        folder="deployments",
+        id_prefix="dep",
+        date_field="start",
+        site_field="site",
+    )
     REFERENCES = (
         RefSpec(("site",), ("Site",)),
         RefSpec(("risk_assessment",), ("RiskAssessment",)),
@@ -90,6 +99,13 @@ class Deployment(Record):
                 {"end": end.isoformat(), "start": start.isoformat()},
             )
         return end
+
+    def describe(self) -> str:
+        unit = f", {self.force.unit}" if self.force.unit else ""
+        return (
+            f"Deployment {self.id} — {self.headcount} {self.force.type} personnel of "
+            f"{self.force.agency}{unit} at {self.site} —"
+        )
 
     def is_active(self, as_of: date) -> bool:
         """Active: started on or before as-of and not yet ended (the end day counts)."""

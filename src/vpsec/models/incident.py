@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from vpsec.models.common import Day, Part, Record, Ref, RefSpec, Text
+from vpsec.models.kind import KindInfo
 
 
 class RaisedWithAuthorities(Part):
@@ -14,6 +15,9 @@ class RaisedWithAuthorities(Part):
 
 class Incident(Record):
     KIND = "Incident"
+    INFO = KindInfo(
+        label="incident", folder="incidents", id_prefix="inc", date_field="date", site_field="site"
+    )
     REFERENCES = (
         RefSpec(("site",), ("Site",)),
         RefSpec(("deployment",), ("Deployment",)),
@@ -29,3 +33,9 @@ class Incident(Record):
     raised_with_authorities: RaisedWithAuthorities | None = None
     status: Literal["open", "investigating", "closed"]
     remediation: Text | None = None
+
+    def describe(self) -> str:
+        return (
+            f"Incident {self.id} ({self.type} involving {self.involved} at {self.site}, "
+            f"{self.date.isoformat()})"
+        )

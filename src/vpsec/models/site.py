@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from vpsec.models.common import Country, Hours, NonNegativeInt, Part, Record, RequiredText, Text
+from vpsec.models.kind import KindInfo
+from vpsec.models.names import NotAPerson
 
 
 class Context(Part):
@@ -35,7 +37,7 @@ class Transparency(Part):
 
 
 class PrivateSecurity(Part):
-    provider: RequiredText
+    provider: Annotated[RequiredText, NotAPerson("the security company")]
     headcount: NonNegativeInt | None = None
     armed: bool | None = None
     icoca_member: bool | None = None
@@ -43,9 +45,12 @@ class PrivateSecurity(Part):
 
 class Site(Record):
     KIND = "Site"
+    INFO = KindInfo(
+        label="site", folder="sites", id_prefix="site", date_field=None, site_field="id"
+    )
 
     kind: Literal["Site"]
-    name: RequiredText
+    name: Annotated[RequiredText, NotAPerson("the name of the operation")]
     country: Country
     region: Text | None = None
     context: Context = Context()
@@ -55,8 +60,8 @@ class Site(Record):
     transparency: Transparency | None = None
     private_security: list[PrivateSecurity] | None = None
 
-    def site_ids(self) -> tuple[str, ...]:
-        return (self.id,)
+    def describe(self) -> str:
+        return f"Site {self.id} ({self.name})"
 
     @property
     def conflict_affected(self) -> bool:

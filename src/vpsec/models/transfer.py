@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -18,12 +18,17 @@ from vpsec.models.common import (
     RequiredText,
     Text,
 )
+from vpsec.models.kind import KindInfo
+from vpsec.models.names import NotAPerson, PersonNameMarker
+
+# A public report names the recipient unit, never the person who took delivery.
+_RecipientPerson = Annotated[Text, PersonNameMarker(stand_in="representative of {recipient.unit}")]
 
 
 class Recipient(Part):
     authority: Literal["national", "regional", "local", "individuals"]
-    unit: RequiredText
-    representative: Text | None = None
+    unit: Annotated[RequiredText, NotAPerson("the receiving unit")]
+    representative: _RecipientPerson | None = None
 
 
 class Money(Part):
@@ -44,7 +49,7 @@ class Conditions(Part):
 
 class Receipt(Part):
     signed: bool | None = None
-    signed_by: Text | None = None
+    signed_by: _RecipientPerson | None = None
     date: Day | None = None
     document: Text | None = None
 
@@ -56,6 +61,13 @@ class Custody(Part):
 
 class Transfer(Record):
     KIND = "Transfer"
+    INFO = KindInfo(
+        label="transfer",
+        folder="transfers",
+        id_prefix="trf",
+        date_field="date",
+        site_field="site",
+    )
     REFERENCES = (
         RefSpec(("site",), ("Site",)),
         RefSpec(("risk_assessment",), ("RiskAssessment",)),
@@ -77,6 +89,9 @@ class Transfer(Record):
     monitoring: Text | None = None
     published: bool | None = None
     deployment: Ref | None = None
+
+    def describe(self) -> str:
+        return f"Transfer {self.id} — {self.summary()} to {self.recipient.unit} —"
 
     def summary(self) -> str:
         """A short description of what was given, for messages ("12 handheld radios")."""

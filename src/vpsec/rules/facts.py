@@ -7,16 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from vpsec.load.workspace import LoadedRecord
-from vpsec.models import (
-    Agreement,
-    Consultation,
-    Deployment,
-    Incident,
-    Meeting,
-    RiskAssessment,
-    Site,
-    Transfer,
-)
+from vpsec.models import Deployment, RiskAssessment, Site, Transfer
 from vpsec.rules.registry import Context
 
 
@@ -124,32 +115,4 @@ def listing(names: Iterable[str]) -> str:
 
 def label(record: LoadedRecord) -> str:
     """How a message names a record: kind, id and what it is, never a personal name."""
-    model = record.model
-    if isinstance(model, Site):
-        return f"Site {model.id} ({model.name})"
-    if isinstance(model, Deployment):
-        unit = f", {model.force.unit}" if model.force.unit else ""
-        return (
-            f"Deployment {model.id} — {model.headcount} {model.force.type} personnel of "
-            f"{model.force.agency}{unit} at {model.site} —"
-        )
-    if isinstance(model, Transfer):
-        return f"Transfer {model.id} — {model.summary()} to {model.recipient.unit} —"
-    if isinstance(model, Meeting):
-        where = f" at {model.site}" if model.site else ""
-        return (
-            f"Meeting {model.id} ({model.level} meeting with {model.counterpart}{where}, "
-            f"{model.date.isoformat()})"
-        )
-    if isinstance(model, RiskAssessment):
-        return f"Risk assessment {model.id} of {model.site} ({model.date.isoformat()})"
-    if isinstance(model, Agreement):
-        return f"Agreement {model.id} ({' / '.join(model.parties)})"
-    if isinstance(model, Incident):
-        return (
-            f"Incident {model.id} ({model.type} involving {model.involved} at {model.site}, "
-            f"{model.date.isoformat()})"
-        )
-    if isinstance(model, Consultation):
-        return f"Consultation {model.id} ({model.site}, {model.date.isoformat()})"
-    return f"{record.kind} {record.id}"
+    return record.model.describe()
