@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, EXAMPLE, REPO
-from vpsec.reports import ReportOptions, render_report
+from vpsec.app.report import ReportOptions, render_report
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,10 @@ from ruamel.yaml import YAML
 
 from conftest import AS_OF, EXAMPLE, REPO, WriteWorkspace
 from vpsec.app import CheckOptions, run_check
+from vpsec.app.report import ReportOptions, render_report
+from vpsec.app.report import report as run_report
 from vpsec.errors import TemplateError, UsageError
-from vpsec.reports import ReportOptions, available_reports, render_report, run_report
+from vpsec.render.templates import available_reports
 
 VPSEC = Path(sys.executable).parent / "vpsec"
 MEETING = "mtg-2026-10-08-kamituga"
@@ -552,3 +554,20 @@ def test_cli_unknown_report_is_exit_2() -> None:
     done = _vpsec("report", "nope", "-w", str(EXAMPLE))
     assert done.returncode == 2
     assert "available: assessment, meeting, site, transfer-register" in done.stderr
+
+
+def test_a_report_reads_the_workspace_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records and findings come from one parse of the files (it used to be two)."""
+    import vpsec.load.workspace as workspace_module
+
+    parse = workspace_module.parse_scanned
+    calls: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "parse_scanned", counting)
+    text = render_report(_options(EXAMPLE, "assessment"))
+    assert "Findings by site" in str(text)
+    assert len(calls) == 1

@@ -38,7 +38,9 @@ from vpsec.load.workspace import Workspace, build_workspace
 from vpsec.load.yamlread import RawDocument, YamlProblem
 from vpsec.models import KINDS
 from vpsec.render import FORMATS, RenderOptions, renderer
-from vpsec.reports import ReportOptions, build_context, render_template
+from vpsec.render.report import render_html, render_markdown
+from vpsec.reports import ReportRequest, build_context
+from vpsec.results import ReportResult
 
 DAY = date.fromisoformat(AS_OF)
 SETTINGS = settings(
@@ -293,13 +295,16 @@ def test_mutated_records_in_reports(mutations: list[tuple[str, Any]]) -> None:
         ]:
             if (name == "site" and site is None) or (name == "meeting" and record is None):
                 continue
-            options = ReportOptions(name=name, audience=audience, site=site, record=record)
+            request = ReportRequest(
+                name=name, as_of=result.as_of, audience=audience, site=site, record=record
+            )
             try:
-                context = build_context(workspace, CONFIG, result, options)
+                context = build_context(workspace, result.findings, result.waived, request)
             except UsageError:
                 continue  # a restricted meeting is refused for the public, by design
-            for fmt in ("md", "html"):
-                text = render_template(EXAMPLE, f"{name}.{fmt}.j2", context, fmt)
+            report = ReportResult(name, EXAMPLE, audience, context)
+            for render in (render_markdown, render_html):
+                text = render(report, RenderOptions())
                 assert text.strip()
 
 

@@ -1,4 +1,4 @@
-"""`vpsec report`: parse the options and hand them to vpsec.reports."""
+"""`vpsec report`: parse the options and hand them to the report use case."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ from typing import Annotated
 
 import typer
 
+from vpsec.render import format_help
+from vpsec.results import ReportResult
+
+# Square brackets are Rich markup in help text: `vpsec\[pdf]` prints as vpsec[pdf].
+_FORMAT_HELP = f"{format_help(ReportResult)} The pdf format needs: pip install 'vpsec\\[pdf]'."
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -14,9 +20,7 @@ def register(app: typer.Typer) -> None:
         name: Annotated[
             str, typer.Argument(help="assessment, transfer-register, site, meeting or your own.")
         ],
-        format: Annotated[
-            str, typer.Option("--format", "-f", help="md, html or pdf (pdf needs vpsec[pdf]).")
-        ] = "md",
+        format: Annotated[str, typer.Option("--format", "-f", help=_FORMAT_HELP)] = "md",
         audience: Annotated[
             str,
             typer.Option(
@@ -33,6 +37,9 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--as-of", help="Date of the report (YYYY-MM-DD; default today)."),
         ] = None,
+        paper: Annotated[
+            str, typer.Option("--paper", help="Page size when printed or made a PDF: a4 or letter.")
+        ] = "a4",
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically).")
         ] = None,
@@ -42,7 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fill a report template: built-in or from the workspace's templates/ folder."""
         from vpsec.app import parse_day
-        from vpsec.reports import ReportOptions, run_report
+        from vpsec.app.report import ReportOptions, report
 
         options = ReportOptions(
             name=name,
@@ -53,5 +60,6 @@ def register(app: typer.Typer) -> None:
             record=record,
             as_of=parse_day(as_of),
             output=output,
+            paper=paper,
         )
-        raise typer.Exit(run_report(options))
+        raise typer.Exit(report(options))
