@@ -273,3 +273,21 @@ def test_example_workspace_end_to_end(git_identity: None, tmp_path: Path) -> Non
     assert breach["path"] == "decisions/dec-2026-001.yaml"
     done = _vpsec(root, "audit", "--since-commit", tampered)
     assert done.returncode == 0, done.stdout
+
+
+def test_files_excluded_by_the_workspace_are_not_decisions(
+    git_identity: None,
+    write_workspace: WriteWorkspace,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    """`exclude` says which files are records, for the audit as for the loader."""
+    config = "apiVersion: vpsec/v1\nkind: Workspace\norganisation: Test\nexclude: [drafts]\n"
+    root = write_workspace({"sites/north.yaml": SITE, "drafts/d.yaml": HAND_DECISION}, config)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "initial records and a draft")
+    (root / "drafts" / "d.yaml").write_text(HAND_DECISION.replace("Board", "Someone"))
+    git(root, "commit", "-q", "-am", "rework the draft")
+    code, report = audit_json(cli, root)
+    assert code == 0, report
+    assert report["decisions_added"] == 0

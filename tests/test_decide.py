@@ -184,9 +184,9 @@ def test_existing_decision_file_is_refused(
     cli,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import vpsec.decisions
+    import vpsec.decide
 
-    monkeypatch.setattr(vpsec.decisions, "new_decision_id", lambda *_a: "dec-2026-05-01-fixed")
+    monkeypatch.setattr(vpsec.decide, "new_decision_id", lambda *_a: "dec-2026-05-01-fixed")
     (repo / "decisions").mkdir()
     existing = repo / "decisions" / "dec-2026-05-01-fixed.yaml"
     existing.write_text("# someone else's\n", encoding="utf-8")
@@ -373,3 +373,17 @@ def test_git_not_installed_is_refused(repo: Path, cli, monkeypatch: pytest.Monke
     assert code == 2
     assert "git is not installed" in err
     assert _snapshot(repo) == before
+
+
+def test_log_markdown_escapes_data_with_the_one_escaper(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The table is posted as a comment: a mention or a pipe in the text must stay inert."""
+    code, _out, err = cli(repo, "decide", "Ask @security-team | then #12", "--by", "@board")
+    assert code == 0, err
+    code, out, _err = cli(repo, "log", "--format", "markdown")
+    assert code == 0
+    (row,) = [line for line in out.splitlines() if line.startswith("| `dec-")]
+    assert "@security-team" not in row
+    assert "@\u2060security-team" in row
+    assert "@\u2060board" in row
+    assert "\\|" in row
+    assert row.count(" | ") == 6  # seven cells: the text's pipe did not add one

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from vpsec.render import format_help
-from vpsec.results import DiffResult
+from vpsec.results import AuditResult, DiffResult, LogResult
 
 Workspace = Annotated[Path | None, typer.Option("--workspace", "-w", help="The workspace folder.")]
 
@@ -32,8 +32,8 @@ def register(app: typer.Typer) -> None:
         workspace: Workspace = None,
     ) -> None:
         """Record a decision: write a Decision file and commit exactly that file."""
-        from vpsec.decisions import DecideOptions
-        from vpsec.decisions import decide as run
+        from vpsec.app.decisions import DecideOptions
+        from vpsec.app.decisions import decide as run
 
         options = DecideOptions(
             text=text,
@@ -53,20 +53,23 @@ def register(app: typer.Typer) -> None:
             typer.Option("--since", help="Only decisions committed on or after DATE."),
         ] = None,
         format: Annotated[
-            str, typer.Option("--format", "-f", help="text, json or markdown.")
+            str, typer.Option("--format", "-f", help=format_help(LogResult))
         ] = "text",
         workspace: Workspace = None,
     ) -> None:
         """The decision log, read from git history."""
         from vpsec.app import parse_day
-        from vpsec.decisions import log as run
+        from vpsec.app.decisions import LogOptions
+        from vpsec.app.decisions import log as run
 
         day = parse_day(since, "--since")
-        raise typer.Exit(run(workspace or Path.cwd(), day, format))
+        raise typer.Exit(run(LogOptions(workspace or Path.cwd(), day, format)))
 
     @app.command()
     def audit(
-        format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+        format: Annotated[
+            str, typer.Option("--format", "-f", help=format_help(AuditResult))
+        ] = "text",
         require_signed: Annotated[
             bool,
             typer.Option(
@@ -82,9 +85,11 @@ def register(app: typer.Typer) -> None:
         workspace: Workspace = None,
     ) -> None:
         """Verify the audit trail: no committed decision was modified, renamed or deleted."""
-        from vpsec.decisions import audit as run
+        from vpsec.app.decisions import AuditOptions
+        from vpsec.app.decisions import audit as run
 
-        raise typer.Exit(run(workspace or Path.cwd(), format, require_signed, since_commit))
+        options = AuditOptions(workspace or Path.cwd(), format, require_signed, since_commit)
+        raise typer.Exit(run(options))
 
     @app.command()
     def diff(

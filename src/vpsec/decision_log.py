@@ -1,0 +1,54 @@
+"""Reading the decision log: every decision committed in HEAD's history, once, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from vpsec.audit import AddedDecision, walk_history
+from vpsec.results import LogEntry, LogResult
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _entry(added: AddedDecision) -> LogEntry:
+    value = added.value
+    raw_records = value.get("records")
+    records = tuple(str(r) for r in raw_records) if isinstance(raw_records, list) else ()
+    return LogEntry(
+        id=_text(value.get("id")) or added.path.rsplit("/", 1)[-1],
+        date=_text(value.get("date")),
+        text=str(value.get("text") or "").strip(),
+        made_by=_text(value.get("made_by")),
+        meeting=_text(value.get("meeting")),
+        records=records,
+        supersedes=_text(value.get("supersedes")),
+        path=added.path,
+        commit=added.commit.sha,
+        committed_at=added.commit.committed_at,
+        author=added.commit.author,
+    )
+
+
+def read_log(root: Path, since: date | None = None) -> LogResult:
+    """The decisions of the workspace at root (committed on or after since), with successors."""
+    entries: list[LogEntry] = []
+    seen: set[str] = set()
+    for added in walk_history(root, None, require_signed=False).added:
+        entry = _entry(added)
+        if entry.id in seen:
+            continue  # the same decision again (a rename): the first commit counts
+        seen.add(entry.id)
+        entries.append(entry)
+    successors: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.supersedes:
+            successors.setdefault(entry.supersedes, []).append(entry.id)
+    linked = [replace(e, superseded_by=tuple(successors.get(e.id, ()))) for e in entries]
+    if since is not None:
+        linked = [e for e in linked if e.committed_at.date() >= since]
+    return LogResult(tuple(linked))
