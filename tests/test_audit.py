@@ -222,6 +222,7 @@ def _vpsec(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_example_workspace_end_to_end(git_identity: None, tmp_path: Path) -> None:
     """decide, log, audit, tamper with plain git, audit again: through the real command."""
     top = tmp_path / "company"

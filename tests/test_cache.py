@@ -153,6 +153,7 @@ def test_read_only_cache_folder_still_gives_results(
     assert not (root / CACHE_DIR / "runs").exists()
 
 
+@pytest.mark.slow
 def test_parallel_parse_equals_serial(generated: Path) -> None:
     config, _, _ = load_config(generated)
     serial, serial_findings = load_scanned(
@@ -168,6 +169,7 @@ def test_parallel_parse_equals_serial(generated: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_generated_workspace_same_with_and_without_cache(generated: Path, tmp_path: Path) -> None:
     root = tmp_path / "copy"
     shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".vpsec"))
@@ -188,6 +190,7 @@ def test_only_the_latest_runs_are_kept(tmp_path: Path) -> None:
     assert len(list((root / CACHE_DIR / "runs").glob("*.json"))) == cache_module.MAX_RUNS
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_both_succeed(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     command = [str(VPSEC), "assess", str(root), "--as-of", AS_OF, "--format", "json"]

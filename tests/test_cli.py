@@ -221,6 +221,7 @@ def test_entry_point_python_m(tmp_path: Path) -> None:
     assert done.stdout.strip() == f"vpsec {__version__}"
 
 
+@pytest.mark.slow
 def test_init_then_new_then_validate(tmp_path: Path) -> None:
     target = tmp_path / "ws"
     done = vpsec("init", str(target), "--organisation", "Acme Gold")

@@ -337,6 +337,7 @@ def test_log_since_filters_by_commit_date(repo: Path, cli) -> None:  # type: ign
     assert "YYYY-MM-DD" in err
 
 
+@pytest.mark.slow
 def test_two_decides_racing_lose_nothing(repo: Path) -> None:
     before = head(repo)
     processes = [

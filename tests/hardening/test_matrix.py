@@ -41,6 +41,9 @@ from render_support import validate as validate_sarif
 from conftest import EXAMPLE
 from vpsec.redact import collect_names
 
+# Every case is several subprocesses of the real entry point.
+pytestmark = pytest.mark.slow
+
 VPSEC = Path(sys.executable).parent / "vpsec"
 AS_OF = "2026-11-27"
 TIMEOUT = 60

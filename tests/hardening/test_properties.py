@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from render_support import validate as validate_sarif
@@ -238,6 +239,7 @@ def with_file(rel: str, data: bytes) -> dict[str, bytes]:
     return {**FILES, rel: data}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(mutated_record())
 def test_mutated_records(mutation: tuple[str, Any]) -> None:
@@ -245,12 +247,14 @@ def test_mutated_records(mutation: tuple[str, Any]) -> None:
     render_everything(assess(with_file(rel, _yaml_text(record))))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(mangled_text())
 def test_mangled_record_text(mangled: tuple[str, bytes]) -> None:
     render_everything(assess(with_file(*mangled)))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(generated_record(), min_size=1, max_size=4))
 def test_generated_records(records: list[tuple[str, Any]]) -> None:
@@ -275,6 +279,7 @@ def test_any_bytes_parse_or_give_a_problem(data: bytes) -> None:
         assert all(isinstance(doc, RawDocument) for doc in parsed)
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, derandomize=True, database=None)
 @given(st.lists(mutated_record(), min_size=1, max_size=3))
 def test_mutated_records_in_reports(mutations: list[tuple[str, Any]]) -> None:
