@@ -203,7 +203,7 @@ def name_parts(name: str) -> list[str]:
 
 
 # A plain-data record or waiver, one of the mappings a report is built from.
-Data = Mapping[str, Any]
+Data = Mapping[str, object]
 
 
 def _model_of(record: Data) -> type[BaseModel] | None:
@@ -211,7 +211,7 @@ def _model_of(record: Data) -> type[BaseModel] | None:
     return KINDS.get(kind) if isinstance(kind, str) else None
 
 
-def _at_path(value: Any, path: tuple[str, ...], holder: Data) -> Iterator[tuple[Any, Data]]:
+def _at_path(value: object, path: tuple[str, ...], holder: Data) -> Iterator[tuple[object, Data]]:
     """(value, the mapping that holds it) at a field path, every list item for EACH."""
     if not path:
         yield value, holder
@@ -223,8 +223,8 @@ def _at_path(value: Any, path: tuple[str, ...], holder: Data) -> Iterator[tuple[
 
 
 def _map_path(
-    value: Any, path: tuple[str, ...], holder: Data, change: Callable[[Any, Data], Any]
-) -> Any:
+    value: object, path: tuple[str, ...], holder: Data, change: Callable[[object, Data], object]
+) -> object:
     """value with change(item, its holder) applied at a field path; the input is not modified."""
     if not path:
         return change(value, holder)
@@ -430,10 +430,12 @@ class Redactor:
             marker = found.person
             assert marker is not None
 
-            def withhold(name: Any, holder: Data, marker: PersonNameMarker = marker) -> Any:
+            def withhold(name: object, holder: Data, marker: PersonNameMarker = marker) -> object:
                 return self._withhold(name, holder, marker, record)
 
-            out = _map_path(out, found.path, out, withhold)
+            changed = _map_path(out, found.path, out, withhold)
+            assert isinstance(changed, dict)  # a field path into a mapping gives one back
+            out = changed
         kind = out.get("kind")
         if kind == "Meeting" and out.get("concerns_raised"):
             out["concerns_raised"] = self._visible(out["concerns_raised"])
@@ -441,7 +443,9 @@ class Redactor:
             out["records"] = self._visible(out["records"])
         return out
 
-    def _withhold(self, name: Any, holder: Data, marker: PersonNameMarker, record: Data) -> Any:
+    def _withhold(
+        self, name: object, holder: Data, marker: PersonNameMarker, record: Data
+    ) -> object:
         """What a public report says in place of one name."""
         if not isinstance(name, str) or not name.strip():
             return name

@@ -212,7 +212,7 @@ class Record(BaseModel):
         return tuple(value) if isinstance(value, list) else (value,)
 
     @classmethod
-    def raw_site_ids(cls, document: dict[str, Any]) -> tuple[str, ...]:
+    def raw_site_ids(cls, document: dict[str, object]) -> tuple[str, ...]:
         """The sites a document of this kind names, read as the model would but without it.
 
         For a record that fails validation: its findings still belong to the

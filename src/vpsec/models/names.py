@@ -18,7 +18,7 @@ import functools
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -90,7 +90,7 @@ def _model_fields(model: type[BaseModel], prefix: tuple[str, ...]) -> Iterator[T
 
 
 def _typed(
-    annotation: Any, metadata: tuple[Any, ...], path: tuple[str, ...]
+    annotation: object, metadata: tuple[object, ...], path: tuple[str, ...]
 ) -> Iterator[TextField]:
     origin = get_origin(annotation)
     if origin is Annotated:
