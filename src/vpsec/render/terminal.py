@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, and the Unicode
-# direction overrides that can make a line read differently from its bytes.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, and C1 controls: what a terminal acts on.
+# Unicode direction marks are left alone: Arabic and Hebrew names need them.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{ord(match.group()):02x}"
 
 
 def terminal_safe(text: str) -> str:
