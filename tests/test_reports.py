@@ -350,16 +350,15 @@ def test_public_meeting_report_refuses_a_restricted_record(
     assert "Ann Example" in render_report(_options(root, "meeting", record="m-1"))
 
 
-def test_pdf_without_weasyprint_gives_the_install_hint(tmp_path: Path) -> None:
-    pytest.importorskip("jinja2")
-    try:
-        import weasyprint  # noqa: F401
-
-        pytest.skip("WeasyPrint is installed here; the hint cannot be shown")
-    except ImportError:
-        pass
+def test_pdf_without_weasyprint_gives_the_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # None in sys.modules makes `import weasyprint` fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    target = tmp_path / "a.pdf"
     with pytest.raises(UsageError, match=re.escape("pip install 'vpsec[pdf]'")):
-        run_report(_options(EXAMPLE, "assessment", format="pdf", output=tmp_path / "a.pdf"))
+        run_report(_options(EXAMPLE, "assessment", format="pdf", output=target))
+    assert not target.exists()
 
 
 def test_run_report_writes_the_output_file(tmp_path: Path) -> None:
