@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING, Any
 from vpsec.findings import Finding, WaivedFinding
 
 if TYPE_CHECKING:
-    from vpsec.app.checks import RuleSelection
     from vpsec.load.source import OpenWorkspace
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSelection:
+    """The rules an assessment runs, and the date they compare with."""
+
+    as_of: date
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from vpsec.load.parallel import parse_bytes
 from vpsec.load.workspace import Workspace, build_workspace
 from vpsec.load.yamlread import RawDocument, YamlProblem
 from vpsec.models import KINDS
-from vpsec.render import FORMATS, RenderOptions, renderer
+from vpsec.render import RenderOptions, format_names, renderer
 from vpsec.render.report import render_html, render_markdown
 from vpsec.reports import ReportRequest, build_context
 from vpsec.results import ReportResult
@@ -222,8 +222,11 @@ def assess(files: dict[str, bytes]) -> RunResult:
 
 def render_everything(result: RunResult) -> None:
     """Every format renders, and every machine format parses (SARIF against its schema)."""
-    outputs = {name: renderer(name)(result, RenderOptions()) for name in FORMATS}
-    statistics = renderer("text")(result, RenderOptions(statistics=True))
+    outputs = {
+        name: renderer(RunResult, name).render(result, RenderOptions())
+        for name in format_names(RunResult)
+    }
+    statistics = renderer(RunResult, "text").render(result, RenderOptions(statistics=True))
     assert isinstance(statistics, str)
     document = json.loads(outputs["json"])
     assert len(document["findings"]) == len(result.findings)

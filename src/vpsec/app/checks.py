@@ -14,6 +14,7 @@ from vpsec.app.options import fail_level, repo_prefix
 from vpsec.errors import UsageError
 from vpsec.findings import Finding, RunResult
 from vpsec.load.config import find_root
+from vpsec.outcome import RuleSelection
 from vpsec.output import display_path, emit
 
 
@@ -22,15 +23,6 @@ class Command(StrEnum):
 
     VALIDATE = "validate"
     ASSESS = "assess"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSelection:
-    """The rules an assessment runs, and the date they compare with."""
-
-    as_of: date
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +41,8 @@ class CheckOptions:
     statistics: bool = False
     color: bool = False
     use_cache: bool = True
+    # SARIF: list waived findings as suppressed results (left out by default).
+    sarif_include_waived: bool = False
 
 
 def _check_selectors(option: str, codes: list[str]) -> None:
@@ -163,6 +157,7 @@ def check(options: CheckOptions, command: Command | str) -> int:
         color=options.color and options.output is None,
         width=shutil.get_terminal_size().columns if to_terminal else None,
         statistics=options.statistics,
+        include_waived=options.sarif_include_waived,
     )
     emit(chosen.render(result, render_options), options.output, sanitised=chosen.entry.escapes_data)
     chosen.post_render(result, render_options)
