@@ -22,11 +22,11 @@ def test_findings_chart_is_valid_svg_with_title_desc_and_value_labels() -> None:
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "c1-title c1-desc"
     assert root.find(f"{SVG}title").text == "Findings by site and severity"
-    assert "Kamituga: 2 error, 1 warning" in root.find(f"{SVG}desc").text
+    assert "Kamituga: 2 errors, 1 warning" in root.find(f"{SVG}desc").text
     texts = _texts(svg)
     # The legend says in words what each colour means, and each bar carries its numbers.
     assert {"error", "warning", "info"} <= set(texts)
-    assert any("3 (2 error, 1 warning)" in t for t in texts)
+    assert any("3 (2 errors, 1 warning)" in t for t in texts)
     assert any("1 info" in t for t in texts)
 
 
@@ -57,3 +57,37 @@ def test_the_chart_is_wide_enough_for_its_longest_label() -> None:
     width = float(ET.fromstring(long).get("viewBox").split()[2])
     label = "CDF 18,000,000 individuals"
     assert width >= 230 + 300 + len(label) * 7
+
+
+def _label_of(svg: str, label: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    return next(
+        t
+        for t in root.iter(f"{SVG}text")
+        if t.find(f"{SVG}title") is not None and t.find(f"{SVG}title").text == label
+    )
+
+
+def test_a_long_label_wraps_between_words_with_the_full_name_in_its_title() -> None:
+    name = "Apurímac Exploration Camp (Proyecto Ccollpa)"
+    text = _label_of(charts.findings_by_site("w", [(name, {"error": 1})]), name)
+    lines = [span.text for span in text.iter(f"{SVG}tspan")]
+    assert lines == ["Apurímac Exploration Camp", "(Proyecto Ccollpa)"]
+    assert "…" not in "".join(lines)
+
+
+def test_a_label_too_long_for_two_lines_is_shortened_at_a_word() -> None:
+    name = "The Northern Highlands Gold and Copper Exploration Concession Area Number Seven"
+    text = _label_of(charts.findings_by_site("w", [(name, {"info": 2})]), name)
+    lines = [span.text for span in text.iter(f"{SVG}tspan")]
+    assert len(lines) == 2 and lines[1].endswith("…")
+    # Every shown word is a whole word of the name.
+    words = name.split()
+    assert all(w in words for line in lines for w in line.rstrip("…").split())
+
+
+def test_a_short_label_is_one_line_and_counts_read_as_words() -> None:
+    svg = charts.findings_by_site("s", [("Kamituga", {"warning": 1}), ("Chingola", {"error": 2})])
+    assert [s.text for s in _label_of(svg, "Kamituga").iter(f"{SVG}tspan")] == ["Kamituga"]
+    texts = _texts(svg)
+    assert "1 warning" in texts and "2 errors" in texts

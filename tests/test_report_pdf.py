@@ -24,6 +24,9 @@ from conftest import AS_OF, EXAMPLE, REPO, WriteWorkspace
 from vpsec.app.report import ReportOptions, render_report
 from vpsec.app.report import report as run_report
 
+# Each PDF takes a few seconds to lay out: not in the fast tier.
+pytestmark = pytest.mark.slow
+
 ARTIFACTS = REPO / "tests" / "_artifacts" / "pdf"
 # (width, height) in PostScript points, as pdfinfo gives them.
 PAPER_POINTS = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}

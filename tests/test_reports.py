@@ -217,7 +217,11 @@ def test_public_output_leaves_out_restricted_records(
         assert record["id"] not in text
         if record.get("title"):
             assert record["title"] not in text
-    assert re.search(rf"{len(RESTRICTED)} record\(s\) marked restricted were left out", text)
+    n = len(RESTRICTED)
+    left_out = (
+        f"{n} record marked restricted was" if n == 1 else f"{n} records marked restricted were"
+    )
+    assert f"{left_out} left out" in text
 
 
 def test_internal_output_keeps_names_and_restricted_records(
@@ -570,3 +574,38 @@ def test_a_report_reads_the_workspace_once(monkeypatch: pytest.MonkeyPatch) -> N
     text = render_report(_options(EXAMPLE, "assessment"))
     assert "Findings by site" in str(text)
     assert len(calls) == 1
+
+
+_NOUNS = "error|warning|record|finding|transfer|participant|concern|item|waiver|clause|name|mention"
+
+
+@pytest.mark.parametrize("report", list(REPORTS))
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_reports_count_in_words(
+    rendered: dict[tuple[str, str, str], str], assessed: Any, report: str, fmt: str, audience: str
+) -> None:
+    text = _text(rendered[(report, fmt, audience)], fmt)
+    # The report's own sentences: a "(s)" may only come from a rule's message.
+    from_rules = {w for f in assessed.findings for w in re.findall(r"(\w+)\(s\)", f.message)}
+    assert set(re.findall(r"(\w+)\(s\)", text)) <= from_rules
+    assert not re.search(rf"(?<![\d,.]) ?\b1 ({_NOUNS})s\b", text), report
+    assert not re.search(rf"\b(0|[2-9]|\d{{2,}}) ({_NOUNS})\b(?![-\w])", text), report
+    assert " ihl" not in text and "individuals level" not in text
+
+
+def test_public_minutes_do_not_contradict_themselves(
+    rendered: dict[tuple[str, str, str], str],
+) -> None:
+    text = _text(rendered[("meeting", "md", "public")], "md")
+    assert "1 concern raised at this meeting is about a restricted record and is not shown" in text
+    assert "No incidents on record were raised" not in text
+
+
+def test_counts_agree_with_their_nouns(rendered: dict[tuple[str, str, str], str]) -> None:
+    text = _text(rendered[("assessment", "html", "internal")], "html")
+    assert "1 finding is waived" in text
+    assert "36 records assessed" in text
+    register = _text(rendered[("transfer-register", "html", "internal")], "html")
+    assert re.search(r"\b\d+ transfers\.", register)
+    assert "(individual officers)" in register or "(local level)" in register

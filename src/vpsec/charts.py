@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from vpsec.wording import count, wrap_words
+
 SEVERITY_COLOURS = {"error": "#a4262c", "warning": "#8a5300", "info": "#1d5fa0"}
+# How the text beside a bar counts each severity: "2 errors", "1 warning", "3 info".
+_SEVERITY_NOUNS = {
+    "error": ("error", "errors"),
+    "warning": ("warning", "warnings"),
+    "info": ("info", "info"),
+}
 LEVEL_COLOURS = {
     "national": "#4b2e83",
     "regional": "#1d5fa0",
@@ -24,6 +32,8 @@ _LABEL_WIDTH = 230
 _PLOT_WIDTH = 300
 _TEXT_WIDTH = 150
 _CHAR_WIDTH = 7.4  # a generous average glyph width at font-size 13
+# Characters of a bar's label per line: it wraps between words onto a second line.
+_LABEL_CHARS = int((_LABEL_WIDTH - 12) / _CHAR_WIDTH)
 _BAR_HEIGHT = 22
 _GAP = 10
 _TOP = 34
@@ -31,10 +41,20 @@ _TOP = 34
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """One part of the stack: its name (in the legend) and colour."""
+    """One part of the stack: its name (in the legend) and colour.
+
+    With a noun, the text beside a bar counts it ("2 errors"); without, it
+    names the part after its value ("USD 4,800 local").
+    """
 
     name: str
     colour: str
+    noun: tuple[str, str] | None = None  # (singular, plural)
+
+    def amount(self, value: float, unit: str = "") -> str:
+        if self.noun is not None and value == int(value) and not unit:
+            return count(int(value), *self.noun)
+        return f"{_number(value, unit)} {self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +74,19 @@ def _number(value: float, unit: str = "") -> str:
     return f"{unit} {text}".strip()
 
 
-def _shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _label(x: int, y: int, text: str) -> str:
+    """A bar's label, right-aligned, wrapped between words; the full text in its <title>."""
+    lines = wrap_words(text, _LABEL_CHARS, 2) or [""]
+    # One line sits level with the bar's middle; two straddle it.
+    baselines = [y + 15] if len(lines) == 1 else [y + 9, y + 23]
+    spans = "".join(
+        f'<tspan x="{x}" y="{baseline}">{escape(line)}</tspan>'
+        for line, baseline in zip(lines, baselines, strict=True)
+    )
+    return (
+        f'<text x="{x}" y="{baselines[0]}" text-anchor="end" fill="#1a1a1a">'
+        f"<title>{escape(text)}</title>{spans}</text>"
+    )
 
 
 def stacked_bars(
@@ -94,10 +125,7 @@ def stacked_bars(
         parts.append(f'<text x="0" y="{_TOP + 16}" fill="#1a1a1a">Nothing to show.</text>')
     for index, (row, summary) in enumerate(zip(rows, summaries, strict=True)):
         y = _TOP + index * (_BAR_HEIGHT + _GAP)
-        parts.append(
-            f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#1a1a1a">'
-            f"<title>{escape(row.label)}</title>{escape(_shorten(row.label))}</text>"
-        )
+        parts.append(_label(_LABEL_WIDTH - 8, y, row.label))
         x_pos = float(_LABEL_WIDTH)
         for segment in segments:
             value = row.values.get(segment.name, 0)
@@ -107,8 +135,7 @@ def stacked_bars(
             parts.append(
                 f'<rect x="{x_pos:.1f}" y="{y}" width="{bar:.1f}" height="{_BAR_HEIGHT}" '
                 f'fill="{segment.colour}" stroke="#ffffff" stroke-width="1">'
-                f"<title>{escape(row.label)}: {escape(_number(value, unit))} "
-                f"{escape(segment.name)}</title></rect>"
+                f"<title>{escape(row.label)}: {escape(segment.amount(value, unit))}</title></rect>"
             )
             x_pos += bar
         parts.append(
@@ -119,29 +146,40 @@ def stacked_bars(
 
 
 def _summary(row: Row, segments: list[Segment], unit: str) -> str:
-    """'3 (2 error, 1 info)', or '4,800 local' when the bar has one part."""
-    present = [(s.name, row.values[s.name]) for s in segments if row.values.get(s.name, 0) > 0]
-    total = _number(sum(row.values.values()), unit)
+    """'3 (2 errors, 1 info)', or '2 errors' / 'USD 4,800 local' when the bar has one part."""
+    present = [(s, row.values[s.name]) for s in segments if row.values.get(s.name, 0) > 0]
     if len(present) == 1:
-        return f"{total} {present[0][0]}"
-    return f"{total} ({', '.join(f'{_number(v)} {name}' for name, v in present)})"
+        segment, value = present[0]
+        return segment.amount(value, unit)
+    total = _number(sum(row.values.values()), unit)
+    return f"{total} ({', '.join(segment.amount(v) for segment, v in present)})"
 
 
 def findings_by_site(chart_id: str, counts: list[tuple[str, dict[str, int]]]) -> str:
     """Findings per site (and workspace-wide), stacked by severity."""
-    segments = [Segment(name, colour) for name, colour in SEVERITY_COLOURS.items()]
+    segments = [
+        Segment(name, colour, _SEVERITY_NOUNS[name]) for name, colour in SEVERITY_COLOURS.items()
+    ]
     rows = [
         Row(label, {k: float(v) for k, v in by_severity.items()}) for label, by_severity in counts
     ]
     total = sum(sum(c.values()) for _, c in counts)
     description = "; ".join(
-        f"{label}: " + ", ".join(f"{n} {severity}" for severity, n in c.items() if n) or "none"
+        f"{label}: "
+        + (
+            ", ".join(
+                count(n, *_SEVERITY_NOUNS.get(severity, (severity, severity)))
+                for severity, n in c.items()
+                if n
+            )
+            or "none"
+        )
         for label, c in counts
     )
     return stacked_bars(
         chart_id,
         "Findings by site and severity",
-        f"{total} findings. {description}." if counts else "No findings.",
+        f"{count(total, 'finding')}. {description}." if counts else "No findings.",
         segments,
         rows,
     )

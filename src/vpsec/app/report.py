@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from vpsec.app.checks import RuleSelection
 from vpsec.errors import UsageError
 from vpsec.load.cache import Cache
 from vpsec.load.config import find_root
 from vpsec.load.source import open_workspace
-from vpsec.outcome import evaluate
+from vpsec.outcome import RuleSelection, evaluate
 from vpsec.output import display_path, emit
 from vpsec.render import RenderOptions, format_names, renderer
 from vpsec.render.report import require_pdf

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from vpsec import wording
 from vpsec.errors import TemplateError, UsageError
 from vpsec.render.markdown_text import markdown_message, markdown_text
 
@@ -97,11 +98,6 @@ def _code_spans(value: object) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", text))
 
 
-def _label(value: object) -> str:
-    """An enum value for people: 'emergency_reserve' -> 'emergency reserve'."""
-    return "" if value is None else str(value).replace("_", " ")
-
-
 def _yesno(value: object) -> str:
     """True/False/None as words; anything else as itself."""
     if value is True:
@@ -125,12 +121,55 @@ def _money(value: object, currency: object = None) -> str:
     return f"{currency} {text}" if currency and text else text
 
 
+def _number(value: object, filter_name: str) -> int:
+    """A count: a number, or the length of a list."""
+    n = len(value) if isinstance(value, (list, tuple, dict)) else value
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"{filter_name} needs a number or a list, not {type(value).__name__}")
+    return n
+
+
+def _count(value: object, noun: str, plural_form: str | None = None) -> str:
+    """3|count("finding") -> '3 findings'; a list counts its items."""
+    return wording.count(_number(value, "count"), noun, plural_form)
+
+
+def _plural(value: object, noun: str, plural_form: str | None = None) -> str:
+    """2|plural("is", "are") -> 'are': the word that agrees with the number."""
+    return wording.plural(_number(value, "plural"), noun, plural_form)
+
+
+def _join_words(values: object, conjunction: str = "and") -> str:
+    """['a', 'b', 'c']|join_words -> 'a, b and c'."""
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise TypeError(f"join_words needs a list, not {type(values).__name__}")
+    return wording.join_words([str(v) for v in values], conjunction)
+
+
+# A transfer recipient's level (Recipient.authority) as a reader says it.
+_LEVELS = {
+    "national": "national level",
+    "regional": "regional level",
+    "local": "local level",
+    "individuals": "individual officers",
+}
+
+
+def _level(value: object) -> str:
+    """'local' -> 'local level', 'individuals' -> 'individual officers'."""
+    return _LEVELS.get(str(value), wording.label(value)) if value is not None else ""
+
+
 FILTERS: dict[str, Callable[..., object]] = {
     "code": _code_spans,
     "md": markdown_text,
     # vpsec's own text (messages, rationale, fix): its `code spans` as code, the rest escaped.
     "md_message": markdown_message,
-    "label": _label,
+    "label": wording.label,
+    "level": _level,
+    "count": _count,
+    "plural": _plural,
+    "join_words": _join_words,
     "yesno": _yesno,
     "money": _money,
     "amount": _amount,
