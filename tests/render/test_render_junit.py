@@ -1,21 +1,45 @@
-"""JUnit XML: parsed back with ElementTree, names unique per suite, counts consistent."""
+"""JUnit XML: valid against Jenkins' junit-10.xsd, names unique per suite, counts consistent."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
+from functools import cache
 
-from render_support import EXAMPLE, HOSTILE, assess, finding, made_result, waiver
+import pytest
+import xmlschema
+from render_support import EXAMPLE, HOSTILE, REPO, assess, finding, made_result, waiver
 
 from vpsec.findings import RunResult, Severity
 from vpsec.render import RenderOptions
 from vpsec.render.junit import render
 
+# The Jenkins xUnit plugin's schema, shipped with the tests (tests/schemas/README.md).
+JUNIT_XSD = REPO / "tests" / "schemas" / "junit-10.xsd"
+
+
+@cache
+def schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(JUNIT_XSD))
+
 
 def parse(result: RunResult) -> ET.Element:
     text = render(result, RenderOptions())
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    schema().validate(text)
     return ET.fromstring(text.encode("utf-8"))
+
+
+def test_the_schema_refuses_what_jenkins_refuses() -> None:
+    # The attributes an earlier vpsec wrote: the check above can fail.
+    for bad in (
+        '<testsuites><testsuite name="a" tests="1" failures="0" errors="0">'
+        '<testcase name="x" file="a.yaml"/></testsuite></testsuites>',
+        '<testsuites skipped="0"><testsuite name="a" tests="0" failures="0" errors="0"/>'
+        "</testsuites>",
+    ):
+        with pytest.raises(xmlschema.XMLSchemaValidationError):
+            schema().validate(bad)
 
 
 def check_consistent(root: ET.Element) -> None:
@@ -41,7 +65,7 @@ def check_consistent(root: ET.Element) -> None:
             assert len(case.findall("failure")) + len(case.findall("skipped")) <= 1
     assert root.get("tests") == str(totals["tests"]) != "0"
     assert root.get("failures") == str(totals["failures"])
-    assert root.get("skipped") == str(totals["skipped"])
+    assert root.get("skipped") is None  # junit-10.xsd has none on <testsuites>
     assert root.get("errors") == "0"
 
 
@@ -52,7 +76,8 @@ def test_example_report(example_result: RunResult) -> None:
     assert suites >= {code.rstrip("0123456789") for code, _ in example_result.checked}
     failing = [f for f in example_result.findings if f.severity is not Severity.INFO]
     assert root.get("failures") == str(len(failing))
-    assert root.get("skipped") == str(len(example_result.waived))
+    skipped = sum(int(suite.get("skipped") or 0) for suite in root.findall("testsuite"))
+    assert skipped == len(example_result.waived)
     # A passing test case for every record a rule checked without finding anything.
     names = {(case.get("name") or "") for case in root.iter("testcase")}
     for code, records in example_result.checked:
@@ -70,7 +95,9 @@ def test_failures_carry_type_and_full_explanation(example_result: RunResult) -> 
         rule = (case.get("name") or "").split()[0]
         assert (failure.get("message") or "").startswith(f"{rule}: ")
         assert failure.text and rule in failure.text and "vpsec rules" in failure.text
-        assert case.get("file")
+        # No `file` attribute (junit-10.xsd has none): the text says where, from the repo root.
+        assert case.get("file") is None
+        assert "at examples/lakeside-minerals/" in failure.text
 
 
 def test_info_passes_waived_skips() -> None:
@@ -109,10 +136,19 @@ def test_validate_run_has_a_passing_validation_case() -> None:
     assert case.get("name") == "validation" and case.get("classname") == "vpsec.V"
     assert list(case) == []
 
-    broken = finding("V002", path="sites/a.yaml", record="a", field="name")
-    root = parse(made_result([broken], command="validate"))
+    # Validation failed: no test case may pass for it.
+    broken = [
+        finding("V002", path=f"sites/s{i}.yaml", record=f"s{i}", field="name") for i in range(7)
+    ]
+    root = parse(made_result(broken, command="validate"))
     check_consistent(root)
-    assert root.get("tests") == "2" and root.get("failures") == "1"
+    assert root.get("tests") == "7" and root.get("failures") == "7"
+    assert "validation" not in {case.get("name") for case in root.iter("testcase")}
+
+    # A notice is no failure: validation still passes.
+    notice = finding("V002", severity=Severity.INFO, path="sites/a.yaml", record="a")
+    root = parse(made_result([notice], command="validate"))
+    assert "validation" in {case.get("name") for case in root.iter("testcase")}
 
 
 def test_clean_assess_is_never_an_empty_report() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,15 @@ from render_support import (
     waiver,
 )
 
-from vpsec.findings import RunResult, Severity
+from vpsec.findings import Finding, RunResult, Severity
 from vpsec.render import RenderOptions
-from vpsec.render.sarif import render
+from vpsec.render.sarif import MAX_RESULTS, post_render, render
 
 
-def sarif(result: RunResult) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(render(result, RenderOptions()))
+def sarif(result: RunResult, include_waived: bool = False) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        render(result, RenderOptions(include_waived=include_waived))
+    )
     return document
 
 
@@ -71,7 +74,7 @@ def test_results_point_at_their_rule_and_a_real_line(example_result: RunResult) 
     run = sarif(example_result)["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
-    assert len(results) == len(example_result.findings) + len(example_result.waived)
+    assert len(results) == len(example_result.findings)
     levels = {"error": "error", "warning": "warning", "info": "note"}
     for item, source in zip(results, example_result.findings, strict=False):
         assert rules[item["ruleIndex"]]["id"] == item["ruleId"] == source.rule
@@ -88,9 +91,19 @@ def test_results_point_at_their_rule_and_a_real_line(example_result: RunResult) 
         assert source.title in first_sentence
 
 
-def test_waived_findings_are_suppressed_not_dropped(example_result: RunResult) -> None:
+def test_waived_findings_are_left_out_by_default_but_counted(example_result: RunResult) -> None:
+    # GitHub code scanning shows a suppressed result as an open alert.
     assert example_result.waived, "the example workspace has a waiver"
-    results = sarif(example_result)["runs"][0]["results"]
+    run = sarif(example_result)["runs"][0]
+    assert not [r for r in run["results"] if r.get("suppressions")]
+    assert run["properties"]["waived"] == {"count": len(example_result.waived), "included": False}
+
+
+def test_waived_findings_are_suppressed_when_asked_for(example_result: RunResult) -> None:
+    document = sarif(example_result, include_waived=True)
+    validate(document)
+    results = document["runs"][0]["results"]
+    assert len(results) == len(example_result.findings) + len(example_result.waived)
     suppressed = [r for r in results if r.get("suppressions")]
     assert len(suppressed) == len(example_result.waived)
     for item, waived in zip(suppressed, example_result.waived, strict=True):
@@ -108,6 +121,7 @@ def test_invocation_states_the_exit_code(fail_on: Severity | None, expected: int
     result = made_result([finding("TRF001")], fail_on=fail_on)
     (invocation,) = sarif(result)["runs"][0]["invocations"]
     assert invocation == {"executionSuccessful": True, "exitCode": expected}
+    assert "toolExecutionNotifications" not in invocation
 
 
 def test_warning_only_run_passes_at_fail_on_error() -> None:
@@ -124,7 +138,7 @@ def test_hostile_text_and_file_level_findings_stay_valid() -> None:
         [waiver(finding("TRF007", record="trf-2"), reason=HOSTILE)],
         repo_prefix="security/ws/",
     )
-    document = sarif(result)
+    document = sarif(result, include_waived=True)
     validate(document)
     results = document["runs"][0]["results"]
     assert results[0]["message"]["text"].endswith(".")
@@ -197,7 +211,7 @@ def test_workspace_in_a_subfolder_of_a_git_repository(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(alone)], check=True)
     result = assess(alone)
     assert result.repo_prefix == ""
-    top = sarif(result)["runs"][0]["results"]
+    top = sarif(result, include_waived=True)["runs"][0]["results"]
     assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in top] == [
         f.path for f in (*result.findings, *(w.finding for w in result.waived))
     ]
@@ -257,3 +271,76 @@ def test_a_rule_missing_from_the_result_still_gets_a_descriptor() -> None:
     (descriptor,) = document["runs"][0]["tool"]["driver"]["rules"]
     assert descriptor["id"] == "TRF001"
     assert descriptor["fullDescription"]["text"]
+
+
+def numbered(count: int, severity: Severity, prefix: str) -> list[Finding]:
+    return [
+        finding(
+            "TRF001",
+            severity=severity,
+            path=f"transfers/{prefix}-{i:05d}.yaml",
+            record=f"{prefix}-{i:05d}",
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.slow
+def test_over_25000_results_errors_are_kept_and_the_rest_is_counted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 37,000 findings, as 100,000 records would give; warnings first in path order.
+    findings = [
+        *numbered(20_000, Severity.WARNING, "a"),
+        *numbered(12_000, Severity.INFO, "b"),
+        *numbered(5_000, Severity.ERROR, "c"),
+    ]
+    extra = finding("TRF007", record="w-1")
+    result = made_result(findings, [waiver(extra)])
+    document = sarif(result, include_waived=True)
+    validate(document)
+    run = document["runs"][0]
+    results = run["results"]
+    assert len(results) == MAX_RESULTS == 25_000
+    levels = Counter(r["level"] for r in results)
+    assert levels == {"error": 5_000, "warning": 20_000}
+    assert run["properties"]["resultLimit"] == 25_000
+    assert run["properties"]["resultsLeftOut"] == {
+        "error": 0,
+        "warning": 0,
+        "info": 12_000,
+        "waived": 1,
+    }
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert notification["level"] == "warning"
+    assert "25,000 of 37,001 results" in notification["message"]["text"]
+    # Fingerprints do not depend on what was cut: the same finding, the same alert.
+    whole = {r["partialFingerprints"]["primaryLocationLineHash"] for r in results}
+    small = sarif(made_result(findings[:10]))["runs"][0]["results"]
+    assert {r["partialFingerprints"]["primaryLocationLineHash"] for r in small} <= whole
+
+    post_render(result, RenderOptions(include_waived=True))
+    err = capsys.readouterr().err
+    assert err.startswith("vpsec: SARIF holds 25,000 of 37,001 results")
+    assert "12,000 notes" in err and "1 waived" in err
+
+
+def test_nothing_cut_says_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    result = made_result(numbered(3, Severity.ERROR, "a"))
+    post_render(result, RenderOptions())
+    assert capsys.readouterr().err == ""
+    run = sarif(result)["runs"][0]
+    assert run["properties"]["resultsLeftOut"] == {"error": 0, "warning": 0, "info": 0, "waived": 0}
+
+
+def test_entry_point_includes_waived_only_when_asked(tmp_path: Path) -> None:
+    plain = run_vpsec("assess", str(EXAMPLE), "--as-of", AS_OF, "--format", "sarif")
+    asked = run_vpsec(
+        "assess", str(EXAMPLE), "--as-of", AS_OF, "--format", "sarif", "--sarif-include-waived"
+    )
+    assert plain.returncode == asked.returncode
+    suppressed = [
+        [r for r in json.loads(done.stdout)["runs"][0]["results"] if r.get("suppressions")]
+        for done in (plain, asked)
+    ]
+    assert suppressed[0] == [] and suppressed[1]

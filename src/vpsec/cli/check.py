@@ -44,6 +44,13 @@ Site = Annotated[
 Statistics = Annotated[
     bool, typer.Option("--statistics", help="Counts per rule instead of the list.")
 ]
+SarifIncludeWaived = Annotated[
+    bool,
+    typer.Option(
+        "--sarif-include-waived",
+        help="SARIF: also list waived findings, as suppressed results (GitHub shows them open).",
+    ),
+]
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Neither read nor write the cache in .vpsec/cache.")
 ]
@@ -63,6 +70,7 @@ def _options(
     select: str | None = None,
     extend_select: str | None = None,
     ignore: str | None = None,
+    sarif_include_waived: bool = False,
 ) -> CheckOptions:
     from vpsec import app as use_cases
 
@@ -79,6 +87,7 @@ def _options(
         statistics=statistics,
         color=STATE.color,
         use_cache=not no_cache,
+        sarif_include_waived=sarif_include_waived,
     )
 
 
@@ -125,6 +134,7 @@ def register(app: typer.Typer) -> None:
         site: Site = None,
         statistics: Statistics = False,
         no_cache: NoCache = False,
+        sarif_include_waived: SarifIncludeWaived = False,
     ) -> None:
         """Validate, then check every selected good-practice rule."""
         from vpsec import app as use_cases
@@ -142,6 +152,7 @@ def register(app: typer.Typer) -> None:
             select=select,
             extend_select=extend_select,
             ignore=ignore,
+            sarif_include_waived=sarif_include_waived,
         )
         raise typer.Exit(use_cases.check(options, use_cases.Command.ASSESS))
 

@@ -321,6 +321,11 @@ def parse_documents(text: str, max_nodes: int = MAX_NODES) -> list[RawDocument]:
         mark = error.problem_mark or error.context_mark
         at_line: int | None = mark.line + 1 if mark is not None else None
         at_column: int | None = mark.column + 1 if mark is not None else None
+        # At the end of the stream the mark is on the line after the last newline, a line
+        # the file does not have: point at the end of its last line instead.
+        lines = text.splitlines()
+        if at_line is not None and lines and at_line > len(lines):
+            at_line, at_column = len(lines), len(lines[-1]) + 1
         raise YamlProblem(_describe(error, text, at_line, at_column), at_line, at_column) from None
     except YAMLError as error:
         raise YamlProblem(f"YAML error: {error}") from None

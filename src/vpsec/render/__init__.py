@@ -31,6 +31,8 @@ class RenderOptions:
     color: bool = False
     width: int | None = None
     statistics: bool = False
+    # SARIF only: waived findings as suppressed results (GitHub would show them as open).
+    include_waived: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,11 @@
-"""`--format json`: the shape of cli.md, stable for scripts."""
+"""`--format json`: the shape of cli.md, stable for scripts.
+
+Paths are relative to the root of the git repository, with the workspace's
+folder in front ("" when the workspace is the repository), as in every other
+format (docs/ci.md, "Paths"): a script can open them from a checkout, and they
+match the SARIF, GitLab and GitHub outputs of the same run. The keys stay
+those of cli.md.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +34,10 @@ def render(result: RunResult, options: RenderOptions) -> str:
         entries = [{"rule": rule, "count": count} for rule, count in sorted(counts.items())]
     else:
         name = "findings"
-        entries = [finding.to_json() for finding in result.findings]
+        entries = [
+            {**finding.to_json(), "path": result.repo_path(finding.path)}
+            for finding in result.findings
+        ]
     # One entry per line: as easy to read and diff as indented JSON, and written
     # by json's C encoder (with `indent` json falls back to pure Python, which
     # took a quarter of a warm run on 10,000 records).

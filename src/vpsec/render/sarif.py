@@ -1,17 +1,25 @@
 """`--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it.
 
 One run; the rules that ran in `tool.driver.rules`; one result per finding,
-waived findings included as suppressed results, each with a line-free
-fingerprint (see fingerprint.py) so alerts survive unrelated edits.
+each with a line-free fingerprint (see fingerprint.py) so alerts survive
+unrelated edits.
+
+Waived findings are left out unless asked for (`--sarif-include-waived`):
+GitHub code scanning does not honour SARIF `suppressions` and would show
+them as open alerts. Code scanning refuses a run of more than 25,000 results,
+so at most that many are kept, errors first; what was left out is counted in
+`run.properties`, in a tool notification and on standard error.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from vpsec.findings import Finding, RuleInfo, RunResult, Severity
+from vpsec.findings import Finding, RuleInfo, RunResult, Severity, WaivedFinding
 from vpsec.render import RenderOptions
 from vpsec.render.fingerprint import fingerprints
 from vpsec.render.links import PROJECT_URL, rule_help_url
@@ -21,6 +29,9 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub truncates (and the SARIF guidance caps) rule descriptions at 1024 characters.
 MAX_DESCRIPTION = 1024
 SOURCE_ROOT = "%SRCROOT%"
+# GitHub code scanning rejects a run with more results ("Results per run: 25,000",
+# docs.github.com, code scanning, "SARIF results exceed one or more limits").
+MAX_RESULTS = 25_000
 
 
 def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
@@ -131,37 +142,127 @@ def _result(
     }
 
 
-def sarif_document(result: RunResult) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    finding: Finding
+    fingerprint: str
+    waived: WaivedFinding | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The results a SARIF log holds, and what it had to leave out."""
+
+    kept: tuple[_Candidate, ...]
+    left_out: dict[str, int]  # per severity, plus "waived" for suppressed results cut
+    waived_omitted: int  # waived findings not asked for
+
+    @property
+    def total_left_out(self) -> int:
+        return sum(self.left_out.values())
+
+
+def select(result: RunResult, include_waived: bool = False, limit: int = MAX_RESULTS) -> Selection:
+    """The results to emit: errors first when over the limit, then warnings, notes, waived.
+
+    Fingerprints are computed over every finding and waived finding in the run's
+    order, so an alert keeps its fingerprint whether or not others are cut.
+    """
+    everything = [*result.findings, *(w.finding for w in result.waived)]
+    prints = fingerprints(everything)
+    candidates = [
+        _Candidate(finding, fingerprint)
+        for finding, fingerprint in zip(result.findings, prints, strict=False)
+    ]
+    suppressed = [
+        _Candidate(waived.finding, fingerprint, waived)
+        for waived, fingerprint in zip(result.waived, prints[len(result.findings) :], strict=True)
+    ]
+    ranked = sorted(range(len(candidates)), key=lambda i: -candidates[i].finding.severity.rank)
+    chosen = set(ranked[:limit])
+    kept = [c for i, c in enumerate(candidates) if i in chosen]
+    left_out = {severity.value: 0 for severity in Severity}
+    for i, candidate in enumerate(candidates):
+        if i not in chosen:
+            left_out[candidate.finding.severity.value] += 1
+    left_out["waived"] = 0
+    if include_waived:
+        room = max(limit - len(kept), 0)
+        kept += suppressed[:room]
+        left_out["waived"] = max(len(suppressed) - room, 0)
+    return Selection(tuple(kept), left_out, 0 if include_waived else len(suppressed))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def left_out_note(selection: Selection) -> str | None:
+    """One sentence saying what the limit cut, or None when nothing was."""
+    total = selection.total_left_out
+    if not total:
+        return None
+    counts = selection.left_out
+    parts = [
+        _plural(counts["error"], "error"),
+        _plural(counts["warning"], "warning"),
+        _plural(counts["info"], "note"),
+    ]
+    if counts["waived"]:
+        parts.append(f"{counts['waived']:,} waived")
+    kept = len(selection.kept)
+    return (
+        f"SARIF holds {kept:,} of {kept + total:,} results, the most GitHub code scanning "
+        f"accepts in one run ({MAX_RESULTS:,}): {total:,} left out ({', '.join(parts)}); "
+        "`vpsec assess --format json` lists them all"
+    )
+
+
+def _suppressed(item: dict[str, Any], waived: WaivedFinding) -> dict[str, Any]:
+    item["suppressions"] = [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": " ".join(waived.reason.split()),
+        }
+    ]
+    return item
+
+
+def sarif_document(result: RunResult, include_waived: bool = False) -> dict[str, Any]:
     """The SARIF log of a run, as a JSON-ready dict."""
     infos: dict[str, RuleInfo] = {info.code: info for info in result.rules}
-    everything = [*result.findings, *(w.finding for w in result.waived)]
-    for finding in everything:
-        infos.setdefault(finding.rule, _fallback_rule(finding))
+    selection = select(result, include_waived)
+    for candidate in selection.kept:
+        infos.setdefault(candidate.finding.rule, _fallback_rule(candidate.finding))
     index = {code: position for position, code in enumerate(infos)}
-    prints = fingerprints(everything)
 
     results: list[dict[str, Any]] = []
-    for finding, fingerprint in zip(result.findings, prints, strict=False):
-        uri = _uri(result.repo_path(finding.path))
-        results.append(_result(finding, index[finding.rule], fingerprint, uri, finding.severity))
-    for waived, fingerprint in zip(result.waived, prints[len(result.findings) :], strict=True):
-        finding = waived.finding
+    for candidate in selection.kept:
+        finding = candidate.finding
         item = _result(
             finding,
             index[finding.rule],
-            fingerprint,
+            candidate.fingerprint,
             _uri(result.repo_path(finding.path)),
             finding.severity,
         )
-        item["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": " ".join(waived.reason.split()),
-            }
-        ]
-        results.append(item)
+        results.append(item if candidate.waived is None else _suppressed(item, candidate.waived))
 
+    properties: dict[str, Any] = {
+        "asOf": result.as_of.isoformat(),
+        "command": result.command,
+        # Waivers stay visible even when their findings are left out.
+        "waived": {"count": len(result.waived), "included": include_waived},
+        "resultLimit": MAX_RESULTS,
+        "resultsLeftOut": selection.left_out,
+    }
+    invocation: dict[str, Any] = {"executionSuccessful": True, "exitCode": result.exit_code()}
+    note = left_out_note(selection)
+    if note is not None:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "warning", "message": {"text": f"{note}."}}
+        ]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -177,14 +278,14 @@ def sarif_document(result: RunResult) -> dict[str, Any]:
                         ],
                     }
                 },
-                "invocations": [{"executionSuccessful": True, "exitCode": result.exit_code()}],
+                "invocations": [invocation],
                 "originalUriBaseIds": {
                     SOURCE_ROOT: {
                         "description": {"text": "The root of the repository holding the workspace."}
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "properties": {"asOf": result.as_of.isoformat(), "command": result.command},
+                "properties": properties,
                 "results": results,
             }
         ],
@@ -193,4 +294,12 @@ def sarif_document(result: RunResult) -> dict[str, Any]:
 
 def render(result: RunResult, options: RenderOptions) -> str:
     """The run as a SARIF 2.1.0 log (options.statistics does not apply to SARIF)."""
-    return json.dumps(sarif_document(result), indent=2, ensure_ascii=False) + "\n"
+    document = sarif_document(result, options.include_waived)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def post_render(result: RunResult, options: RenderOptions) -> None:
+    """Say on standard error what the result limit left out, so a CI log shows it."""
+    note = left_out_note(select(result, options.include_waived))
+    if note is not None:
+        sys.stderr.write(f"vpsec: {note}\n")
