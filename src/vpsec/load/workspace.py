@@ -105,6 +105,32 @@ class _Candidate:
     model: Record | None
 
 
+# YAML files of common tools that end up beside records (`vpsec init` excludes them).
+_TOOL_FILES = frozenset(
+    {
+        "mkdocs.yml", "mkdocs.yaml", "docker-compose.yml", "docker-compose.yaml",
+        "compose.yml", "compose.yaml", "action.yml", "action.yaml", "codecov.yml",
+        "environment.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "_config.yml",
+    }
+)  # fmt: skip
+
+
+def _exclude_hint(path: str) -> str:
+    """How to stop vpsec reading a file that is not a record: the file, or its folder, in
+    exclude (never a kind's own folder such as `sites/`, which holds records)."""
+    folder = path.rpartition("/")[0]
+    kind_folders = {f"{kind.lower()}s" for kind in KINDS}
+    also = (
+        f" (or its folder `{folder}/`)"
+        if folder and folder.split("/")[0] not in kind_folders
+        else ""
+    )
+    return (
+        f"; if it is not a record (tool configuration, say), add `{path}`{also} to "
+        "`exclude:` in vpsec.yaml"
+    )
+
+
 def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
     """(kind, id) of a document, or the V005 finding that says why it has none."""
     where = (doc.line, doc.column)
@@ -114,16 +140,23 @@ def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
         return validation_finding(
             "V005",
             f"the document is {shape}, not a record: a record is a mapping with "
-            "`apiVersion`, `kind` and `id`",
+            f"`apiVersion`, `kind` and `id`{_exclude_hint(path)}",
             path,
             where,
         )
     missing = [name for name in ("apiVersion", "kind", "id") if value.get(name) in (None, "")]
     if missing:
         names = ", ".join(f"`{name}`" for name in missing)
+        # Tool configuration, not a record missing a field: no vpsec apiVersion, or a
+        # file name that common tools use.
+        stray = (
+            "vpsec/" not in str(value.get("apiVersion") or "")
+            or path.rpartition("/")[2] in _TOOL_FILES
+        )
         return validation_finding(
             "V005",
-            f"the record lacks {names}; every record needs apiVersion, kind and id",
+            f"the record lacks {names}; every record needs apiVersion, kind and id"
+            + (_exclude_hint(path) if stray else ""),
             path,
             where,
         )
@@ -139,7 +172,8 @@ def _envelope(doc: RawDocument, path: str) -> tuple[str, str] | Finding:
     if version != API_VERSION:
         return validation_finding(
             "V005",
-            f"unknown apiVersion `{version}`; this vpsec reads `{API_VERSION}`",
+            f"unknown apiVersion `{version}`; this vpsec reads `{API_VERSION}`"
+            + ("" if "vpsec/" in str(version) else _exclude_hint(path)),
             path,
             doc.position(("apiVersion",)),
             record=str(record_id),
