@@ -21,7 +21,22 @@ WORKSPACE_TEMPLATE = """\
 apiVersion: vpsec/v1
 kind: Workspace
 organisation: {organisation}
-exclude: [reports/]
+# Folders, files or glob patterns that hold no records: reports, and the YAML of
+# common tools that often sits beside the records (add your own).
+exclude:
+  - reports/
+  - node_modules/
+  - venv/
+  - mkdocs.yml
+  - mkdocs.yaml
+  - docker-compose.yml
+  - docker-compose.yaml
+  - compose.yml
+  - compose.yaml
+  - action.yml
+  - codecov.yml
+  - environment.yml
+  - _config.yml
 rules:
   select: [ALL]          # rule codes or prefixes, as in ruff
   ignore: []
