@@ -609,3 +609,21 @@ def test_counts_agree_with_their_nouns(rendered: dict[tuple[str, str, str], str]
     register = _text(rendered[("transfer-register", "html", "internal")], "html")
     assert re.search(r"\b\d+ transfers\.", register)
     assert "(individual officers)" in register or "(local level)" in register
+
+
+@pytest.mark.parametrize("report", ["assessment", "site"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_client_text_has_no_field_names_or_file_paths(
+    rendered: dict[tuple[str, str, str], str], report: str, fmt: str
+) -> None:
+    public = rendered[(report, fmt, "public")]
+    assert ".yaml:" not in public and "What to do" not in public
+    assert "For the team that keeps the records" not in public
+    assert ("<code>" not in public) if fmt == "html" else ("`" not in public)
+    internal = rendered[(report, fmt, "internal")]
+    body, _, team = internal.partition("For the team that keeps the records")
+    assert team, "internal reports keep the records' details in their own section"
+    assert ".yaml:" not in body and "What to do" not in body
+    assert re.search(r"[a-z]+/[\w.-]+\.yaml:\d+", team)
+    # A field a finding names (RSK005: armed_groups) is shown as a field to the team only.
+    assert "armed_groups" in team.replace("\\", "") and "armed_groups" not in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vpsec.wording import count, join_words, label, plural, wrap_words
+from vpsec.wording import count, join_words, label, plural, without_field_names, wrap_words
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,25 @@ def test_wrap_words_cuts_a_word_longer_than_a_line() -> None:
     assert wrap_words("Supercalifragilistic", 10) == ["Supercali…"]
     assert wrap_words("", 10) == []
     assert wrap_words("a b c", 10, lines=1) == ["a b c"]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "has no public information office (`transparency.information_office` is not true)",
+            "has no public information office",
+        ),
+        (
+            "lacks the `un_code_of_conduct` clause (UN standards)",
+            "lacks the UN code of conduct clause (UN standards)",
+        ),
+        (
+            "but `custody.release_procedure` is not true",
+            "but custody release procedure is not true",
+        ),
+        ("no field names here (none)", "no field names here (none)"),
+    ],
+)
+def test_without_field_names(message: str, expected: str) -> None:
+    assert without_field_names(message) == expected

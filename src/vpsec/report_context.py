@@ -72,7 +72,10 @@ class FindingView(TypedDict):
     name: str
     severity: str
     title: str
+    # As vpsec wrote it, field names in `code spans` (for the team that keeps the records).
     message: str
+    # The same in plain words, without field names (for everyone else).
+    summary: str
     record: str | None
     kind: str | None
     site: str | None

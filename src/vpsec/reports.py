@@ -40,6 +40,7 @@ from vpsec.report_context import (
 )
 from vpsec.rules.facts import latest_assessment
 from vpsec.rules.registry import Context
+from vpsec.wording import without_field_names
 
 AUDIENCES = ("internal", "public")
 _TITLES = {
@@ -92,6 +93,7 @@ def _finding_data(finding: Finding, waived: bool = False) -> FindingView:
         "severity": finding.severity.value,
         "title": finding.title,
         "message": finding.message,
+        "summary": without_field_names(finding.message),
         "record": finding.record,
         "kind": finding.kind,
         "site": finding.site,

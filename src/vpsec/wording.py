@@ -67,6 +67,23 @@ def label(value: object) -> str:
     return " ".join(_WORDS.get(word.casefold(), word) if word else word for word in words)
 
 
+# A condition on a field, in parentheses: "(`published` is not true)".
+_FIELD_CONDITION = re.compile(r"\s*\(`[^`]+`[^()]*\)")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def without_field_names(message: str) -> str:
+    """A vpsec message for a reader who does not edit the records.
+
+    vpsec's messages name fields in `code spans`. A field condition in
+    parentheses is dropped (the sentence already says it in words), and any
+    other field name is written as words: "lacks the `un_code_of_conduct`
+    clause" -> "lacks the UN code of conduct clause".
+    """
+    text = _FIELD_CONDITION.sub("", message)
+    return _CODE_SPAN.sub(lambda match: label(match.group(1).replace(".", " ")), text)
+
+
 def wrap_words(text: str, width: int, lines: int = 2) -> list[str]:
     """text in at most `lines` lines of about `width` characters, broken between words.
 
@@ -106,4 +123,4 @@ def _ellipsis(text: str, width: int) -> str:
     return cut.rstrip(" ,;:(–-") + "…"
 
 
-__all__ = ["count", "join_words", "label", "plural", "wrap_words"]
+__all__ = ["count", "join_words", "label", "plural", "without_field_names", "wrap_words"]
