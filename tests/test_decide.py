@@ -388,3 +388,127 @@ def test_log_markdown_escapes_data_with_the_one_escaper(repo: Path, cli) -> None
     assert "@\u2060board" in row
     assert "\\|" in row
     assert row.count(" | ") == 6  # seven cells: the text's pipe did not add one
+
+
+# ------------------------------------------------------ all or nothing, any text
+
+LONG = "Pay per diems to officers directly. " * 6000  # about 216 KB, over ARG_MAX's 128 KB page
+
+
+def test_a_very_long_decision_is_committed_and_logged_whole(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = cli(repo, "decide", LONG, "--by", "Board")
+    assert code == 0, err
+    assert LONG.strip() in git(repo, "show", "-s", "--format=%B", "HEAD")
+    code, out, _err = cli(repo, "log", "--format", "json")
+    assert code == 0
+    (entry,) = json.loads(out)
+    assert entry["text"] == LONG.strip()
+    assert cli(repo, "audit")[0] == 0
+
+
+def test_a_very_long_decision_that_git_refuses_leaves_nothing(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    hook = repo / ".git" / "hooks" / "commit-msg"
+    hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = _snapshot(repo)
+    code, _out, err = cli(repo, "decide", LONG, "--by", "Board")
+    assert code == 2
+    assert "git refused the commit" in err
+    assert _snapshot(repo) == before
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_an_interrupted_commit_leaves_nothing(
+    repo: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from git.cmd import Git
+
+    real = Git._call_process
+
+    def interrupted(self: Git, method: str, *args: object, **kwargs: object) -> object:
+        if method == "commit":
+            raise KeyboardInterrupt
+        return real(self, method, *args, **kwargs)
+
+    monkeypatch.setattr(Git, "_call_process", interrupted)
+    before = _snapshot(repo)
+    code, _out, _err = cli(repo, "decide", "Something", "--by", "Board")
+    monkeypatch.undo()
+    assert code == 130
+    assert _snapshot(repo) == before
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_a_decision_over_the_size_limit_is_refused_before_writing(
+    git_identity: None,
+    write_workspace: WriteWorkspace,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    config = "apiVersion: vpsec/v1\nkind: Workspace\norganisation: T\nlimits: {max_file_mb: 0.01}\n"
+    root = write_workspace({"sites/north.yaml": SITE}, config)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "initial")
+    before = _snapshot(root)
+    code, _out, err = cli(root, "decide", LONG, "--by", "Board")
+    assert code == 2
+    assert "max_file_mb" in err
+    assert _snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        ("Pay\x1edirectly", "Test Author"),
+        ("Pay\x1fdirectly", "Test\x1fAuthor"),
+        ("Pay\x01\x07\x1b[2J\x7f directly", "Test\x1eAuthor"),
+        ("Payer les primes « directement » — 直接", "Zoë O’Brien"),
+        ('Quoted "text" with \\ backslash, # hash, : colon\nand a second line', "A: B"),
+        ("Line\u2028separator and \x85next line", "Test Author"),
+    ],
+)
+def test_log_lists_every_decision_whatever_its_text_or_author(
+    repo: Path,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    author: str,
+) -> None:
+    monkeypatch.setenv("GIT_AUTHOR_NAME", author)
+    code, out, err = cli(repo, "decide", text, "--by", author)
+    assert code == 0, err
+    record_id = re.search(r"dec-[0-9a-z-]+", out).group(0)  # type: ignore[union-attr]
+    code, out, err = cli(repo, "log", "--format", "json")
+    assert code == 0, err
+    (entry,) = json.loads(out)
+    assert (entry["id"], entry["text"], entry["made_by"]) == (record_id, text.strip(), author)
+    code, out, err = cli(repo, "audit", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["decisions_added"] == 1
+    code, out, _err = cli(repo, "log")
+    assert record_id in out
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", out)
+
+
+def test_text_that_is_not_utf8_is_refused(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    before = _snapshot(repo)
+    code, _out, err = cli(repo, "decide", "Pay \udcff directly", "--by", "Board")
+    assert code == 2
+    assert "UTF-8" in err
+    assert _snapshot(repo) == before
+
+
+def test_log_refuses_a_shallow_clone(repo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli(repo, "decide", "One", "--by", "Board")[0] == 0
+    assert cli(repo, "decide", "Two", "--by", "Board")[0] == 0
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    for command in ("log", "audit"):
+        code, out, err = cli(clone, command)
+        assert code == 2, out
+        assert "shallow" in err
+        assert "fetch-depth: 0" in err
+        assert "GIT_DEPTH: 0" in err
+        assert len(err.strip().splitlines()) == 1

@@ -1,81 +1,279 @@
 """Walking git history for decisions: what `vpsec audit` reports and `vpsec log` lists.
 
-The log and the audit are read back from git history, never from the working
-tree, because history is what an auditor can check. Which files hold
-decisions is decided by the workspace's one record filter (`exclude`, hidden
-folders) and by their content. All git access goes through vpsec.gitops.
+History is read structurally (vpsec.gitobjects over `git cat-file --batch`),
+commit by commit, parents before children. For every commit, the decisions
+of its tree are computed from what the files are: every document that the
+workspace loader would read as a record of kind Decision (the one record
+filter of each workspace folder, found by its vpsec.yaml, decides which
+files are records). A decision is known by its id across the whole history,
+so moving the workspace folder is not a change, but editing, renaming,
+deleting, excluding or duplicating a committed decision is a breach of the
+commit that did it.
+
+Each tree's decisions are computed once per (tree, place, workspace) and
+shared between commits, so a commit costs the folders it changed. What
+cannot be read (a missing object, a malformed commit or tree, a shallow
+clone) is an error naming the commit, never a skip; what the audit cannot
+see (a submodule, a symbolic link to a decision) is refused.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vpsec.decide import DECISIONS_FOLDER, TRAILER_DECISION
-from vpsec.gitops import CommitInfo, FileChange, Repository, open_repository
-from vpsec.load.discover import RecordFilter
+from vpsec.decide import TRAILER_DECISION
+from vpsec.decision_files import DecisionDoc, decision_documents
+from vpsec.errors import ConfigError, GitError
+from vpsec.gitobjects import Commit, TreeItem, shown
+from vpsec.gitops import Repository, Unreadable, open_repository
+from vpsec.load.discover import WORKSPACE_FILE, RecordFilter, discover
+from vpsec.load.tree import TreeEntry, TreeSource
 from vpsec.results import AuditEntry, AuditResult, CommitRef
 
-# A cheap test for "this file is a Decision" that needs no YAML parse of every blob.
-_KIND_DECISION = re.compile(r"^kind:[ \t]*[\"']?Decision[\"']?[ \t]*(#.*)?$", re.MULTILINE)
+BREACH = "breach"
+NOTICE = "notice"
+# Caches of tree objects and of per-tree results; cleared (never wrong, only
+# slower) when they grow past this many entries.
+_CACHE_LIMIT = 200_000
+_MAX_LINK_HOPS = 40
+_APPEND_ONLY = "decisions are append-only (record a new decision that supersedes it instead)"
+_NEVER_REMOVED = "decisions are never removed (record a new decision that supersedes it instead)"
+
+WORKTREE_REF = CommitRef("WORKTREE", "", "", "", "the working tree")
 
 
-def commit_ref(commit: CommitInfo) -> CommitRef:
+def commit_ref(commit: Commit) -> CommitRef:
     """The commit an entry is about, as an auditor reads it."""
     return CommitRef(
         commit.sha,
-        commit.author,
-        commit.author_email,
-        commit.committed_at.isoformat(),
+        commit.author.name,
+        commit.author.email,
+        commit.committer.when.isoformat(),
         commit.subject,
     )
 
 
-class _History:
-    """Decision files as they appear in a repository's history, with a cache of blob reads."""
+# ------------------------------------------------------------ what a tree holds
 
-    def __init__(self, repo: Repository, prefix: str, record_filter: RecordFilter) -> None:
-        self.repo = repo
-        self.prefix = prefix
-        self.record_filter = record_filter
-        self._is_decision: dict[str, bool] = {}
 
-    def in_scope(self, path: str) -> bool:
-        if not path.startswith(self.prefix):
-            return False
-        return self.record_filter.accepts(path[len(self.prefix) :])
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where one Decision document sits: its file, its place in the workspace, its content."""
 
-    def by_path(self, path: str) -> bool:
-        return path[len(self.prefix) :].startswith(DECISIONS_FOLDER + "/")
+    id: str
+    path: str  # in the repository (surrogate-escaped where not UTF-8)
+    rel: str  # in its workspace folder
+    blob: str  # the content's object id
+    mode: int
+    index: int  # which Decision document of the file it is
 
-    def blob_is_decision(self, blob: str | None) -> bool:
-        if blob is None:
-            return False
-        known = self._is_decision.get(blob)
+
+@dataclass(frozen=True, slots=True)
+class _Root:
+    """A workspace folder: where it is, and the vpsec.yaml that configures it (None: defaults)."""
+
+    prefix: str
+    config: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A symbolic link at a path the loader reads as a record file."""
+
+    path: str
+    oid: str
+    root: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """The decisions of one folder of one tree, and what in it the audit cannot see."""
+
+    locations: frozenset[Location] = frozenset()
+    links: tuple[_Link, ...] = ()
+    submodules: tuple[str, ...] = ()
+
+
+class _Filters:
+    """The record filter and size limit of each vpsec.yaml, read once per blob."""
+
+    def __init__(self, read: Callable[[str], bytes]) -> None:
+        self._read = read
+        self._known: dict[str | None, tuple[RecordFilter, int]] = {}
+
+    def of(self, config: str | None) -> tuple[RecordFilter, int]:
+        known = self._known.get(config)
         if known is None:
-            text = self.repo.blob(blob).decode("utf-8", errors="replace")
-            known = bool(_KIND_DECISION.search(text))
-            self._is_decision[blob] = known
+            known = self._known[config] = _filter_of(None if config is None else self._read(config))
         return known
 
-    def is_decision(self, path: str, *blobs: str | None) -> bool:
-        """Under decisions/, or any of the given versions of its content is a Decision."""
-        return self.by_path(path) or any(self.blob_is_decision(blob) for blob in blobs)
 
-    def decision_value(self, blob: str) -> dict[str, Any]:
-        """The fields of a Decision blob, or {} when it cannot be read as one."""
-        from vpsec.load.yamlread import YamlProblem, decode, parse_documents
+def _filter_of(data: bytes | None) -> tuple[RecordFilter, int]:
+    """(filter, size limit) of a vpsec.yaml's bytes; defaults for None.
 
+    A vpsec.yaml that cannot be read excludes nothing: the audit then looks
+    at more files, never fewer.
+    """
+    from vpsec.load.config import config_from_bytes
+    from vpsec.models.config import WorkspaceConfig
+
+    if data is None:
+        config = WorkspaceConfig.model_validate(
+            {"apiVersion": "vpsec/v1", "kind": "Workspace", "organisation": "(defaults)"}
+        )
+    else:
         try:
-            documents = parse_documents(decode(self.repo.blob(blob)))
-        except YamlProblem:
-            return {}
-        for doc in documents:
-            if isinstance(doc.value, dict) and doc.value.get("kind") == "Decision":
-                return doc.value
-        return {}
+            config = config_from_bytes(data)[0]
+        except ConfigError:
+            return RecordFilter([]), 2**63
+    return RecordFilter(config.exclude), int(config.limits.max_file_mb * 1_000_000)
+
+
+def _reads_folder(record_filter: RecordFilter, rel: str) -> bool:
+    """True when the loader walks into the folder rel (not hidden, not excluded)."""
+    hidden = any(part.startswith(".") for part in rel.split("/"))
+    return not hidden and not record_filter.excludes(rel)
+
+
+class _Trees:
+    """The decisions of a repository's trees, computed from tree and blob objects."""
+
+    def __init__(self, repo: Repository, prefix: str) -> None:
+        self.repo = repo
+        self.prefix = prefix  # the audited workspace: a workspace folder in every commit
+        self.filters = _Filters(repo.read_blob)
+        self._trees: dict[str, tuple[TreeItem, ...]] = {}
+        self._parts: dict[tuple[str, str, _Root | None], _Part] = {}
+        self._docs: dict[str, tuple[DecisionDoc, ...]] = {}
+        self._sizes: dict[str, int] = {}
+
+    def tree(self, oid: str) -> tuple[TreeItem, ...]:
+        items = self._trees.get(oid)
+        if items is None:
+            if len(self._trees) > _CACHE_LIMIT:
+                self._trees.clear()
+            items = self._trees[oid] = self.repo.read_tree(oid)
+        return items
+
+    def docs(self, oid: str, max_bytes: int = 2**63) -> tuple[DecisionDoc, ...]:
+        """The Decision documents of a blob (none when it is over the loader's size limit)."""
+        size = self._sizes.get(oid)
+        if size is None:
+            size = self._sizes[oid] = self.repo.blob_size(oid)
+        if size > max_bytes:
+            return ()
+        docs = self._docs.get(oid)
+        if docs is None:
+            docs = self._docs[oid] = decision_documents(self.repo.read_blob(oid))
+        return docs
+
+    def snapshot(self, tree: str) -> _Part:
+        """Every decision of a commit's tree."""
+        return self._part(tree, "", None)
+
+    def _part(self, oid: str, path: str, root: _Root | None) -> _Part:
+        key = (oid, path, root)
+        known = self._parts.get(key)
+        if known is not None:
+            return known
+        items = self.tree(oid)
+        config = next((i for i in items if i.name == WORKSPACE_FILE and i.is_regular), None)
+        if config is not None:
+            root = _Root(path, config.oid)
+        elif path == self.prefix:
+            root = _Root(path, None)
+        record_filter, max_bytes = self.filters.of(root.config) if root else (RecordFilter([]), 0)
+        locations: set[Location] = set()
+        links: list[_Link] = []
+        submodules: list[str] = []
+        for item in items:
+            child = path + item.name
+            if item.is_tree:
+                part = self._part(item.oid, child + "/", root)
+                locations.update(part.locations)
+                links.extend(part.links)
+                submodules.extend(part.submodules)
+                continue
+            if root is None:
+                continue  # outside every workspace folder: not a record
+            rel = child[len(root.prefix) :]
+            if item.is_gitlink:
+                if _reads_folder(record_filter, rel):
+                    submodules.append(child)
+            elif not record_filter.accepts(rel):
+                continue
+            elif item.is_link:
+                links.append(_Link(child, item.oid, root.prefix))
+            elif item.is_regular:
+                for index, doc in enumerate(self.docs(item.oid, max_bytes)):
+                    locations.add(Location(doc.id, child, rel, item.oid, item.mode, index))
+        result = _Part(frozenset(locations), tuple(links), tuple(submodules))
+        if len(self._parts) > _CACHE_LIMIT:
+            self._parts.clear()
+        self._parts[key] = result
+        return result
+
+    def lookup(self, tree: str, path: str) -> TreeItem | None:
+        """The entry at path in a tree, or None."""
+        item: TreeItem | None = None
+        current = tree
+        for name in path.split("/"):
+            if item is not None and not item.is_tree:
+                return None
+            item = next((i for i in self.tree(current) if i.name == name), None)
+            if item is None:
+                return None
+            current = item.oid
+        return item
+
+    def link_target(self, tree: str, link: _Link) -> str | None:
+        """The blob a symbolic link leads to inside its workspace folder, as git stores it.
+
+        None when it leads nowhere the loader reads (missing, a folder,
+        outside the workspace); GitError for an absolute or endless link,
+        whose target vpsec cannot know.
+        """
+        pending = link.path.split("/")
+        done: list[str] = []
+        hops = 0
+        while pending:
+            name = pending.pop(0)
+            if name in ("", "."):
+                continue
+            if name == "..":
+                if not done:
+                    return None  # above the repository
+                done.pop()
+                continue
+            item = self.lookup(tree, "/".join([*done, name]))
+            if item is None:
+                return None
+            if item.is_link:
+                hops += 1
+                target = self.repo.read_blob(item.oid).decode("utf-8", "surrogateescape")
+                if target.startswith("/") or hops > _MAX_LINK_HOPS:
+                    raise GitError(
+                        f"{shown(link.path)} is a symbolic link to {shown(target)}, which vpsec "
+                        "cannot follow in git history; replace the link with the file it means"
+                    )
+                pending = target.split("/") + pending
+                continue
+            done.append(name)
+            if item.is_tree and pending:
+                continue
+            if pending or not item.is_regular:
+                return None
+            resolved = "/".join(done)
+            return item.oid if resolved.startswith(link.root) else None
+        return None
+
+
+# ------------------------------------------------------------------ judging
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +281,230 @@ class AddedDecision:
     """A Decision as it was first committed: its fields, its file and its commit."""
 
     value: dict[str, Any]
-    path: str  # relative to the workspace
-    commit: CommitInfo
+    path: str  # as shown: relative to the audited workspace, or to the repository
+    commit: Commit
+
+
+@dataclass(frozen=True, slots=True)
+class _First:
+    """How a decision read when it was first seen, and in which commit (None: before --since)."""
+
+    blob: str
+    path: str
+    commit: CommitRef | None
+
+
+@dataclass(slots=True)
+class _Judge:
+    """Compares a decision's files before and after one commit and says what changed.
+
+    `first` holds every decision seen so far, as first committed; `present`
+    tells what is at a path after the commit (its blob, or None), to tell a
+    deleted file from one that is no longer read as a record.
+    """
+
+    show: Callable[[str], str]
+    earlier: str = "before the pinned commit"  # where a decision without a first commit was seen
+    first: dict[str, _First] = field(default_factory=dict)
+    entries: list[AuditEntry] = field(default_factory=list)
+    new: list[tuple[Location, CommitRef]] = field(default_factory=list)
+
+    def say(
+        self,
+        level: str,
+        change: str,
+        location: Location,
+        message: str,
+        ref: CommitRef,
+        related: CommitRef | None = None,
+    ) -> None:
+        path = self.show(location.path)
+        self.entries.append(
+            AuditEntry(level, change, path, message, ref, location.id, related=related)
+        )
+
+    def compare(
+        self,
+        decision: str,
+        before: frozenset[Location],
+        after: frozenset[Location],
+        ref: CommitRef,
+        present: Callable[[str], str | None],
+    ) -> None:
+        old = {(loc.path, loc.index): loc for loc in before}
+        new = {(loc.path, loc.index): loc for loc in after}
+        pairs = [(old[key], new[key]) for key in sorted(old.keys() & new.keys())]
+        gone = sorted(old.keys() - new.keys())
+        came = sorted(new.keys() - old.keys())
+        # Same place in the workspace: the workspace folder itself moved.
+        for key in list(gone):
+            twin = next((k for k in came if new[k].rel == old[key].rel and k[1] == key[1]), None)
+            if twin is not None:
+                pairs.append((old[key], new[twin]))
+                gone.remove(key)
+                came.remove(twin)
+        kept = bool(pairs)
+        while gone and came:  # a decision that went from one file to another: renamed
+            pairs.append((old[gone.pop(0)], new[came.pop(0)]))
+        for was, now in pairs:
+            self._changed(decision, was, now, ref)
+        for key in gone:
+            self._lost(decision, old[key], after, ref, present)
+        for position, key in enumerate(came):
+            if position == 0 and not kept and not before:
+                self._added(decision, new[key], ref)
+            else:
+                self._duplicate(decision, new[key], ref)
+
+    def _changed(self, decision: str, was: Location, now: Location, ref: CommitRef) -> None:
+        moved = was.rel != now.rel and was.path != now.path
+        where = self.show(was.path)
+        if was.blob != now.blob:
+            first = self.first.get(decision)
+            if first is not None and now.blob == first.blob and not moved:
+                self.say(
+                    NOTICE,
+                    "restored",
+                    now,
+                    f"Decision {decision} in {where} reads again as it was first committed "
+                    "(the change away from it is reported at its own commit)",
+                    ref,
+                )
+                return
+            also = f" and moved to {self.show(now.path)}" if moved else ""
+            self.say(
+                BREACH,
+                "modified",
+                was,
+                f"Decision file {where} was modified after it was committed{also}; " + _APPEND_ONLY,
+                ref,
+            )
+        elif moved:
+            self.say(
+                BREACH,
+                "renamed",
+                was,
+                f"Decision file {where} was renamed to {self.show(now.path)}; a committed "
+                "decision keeps its file",
+                ref,
+            )
+        elif was.mode != now.mode:
+            self.say(
+                NOTICE,
+                "mode",
+                now,
+                f"Decision file {where} changed mode from {was.mode:o} to {now.mode:o}; "
+                "its content is unchanged",
+                ref,
+            )
+
+    def _lost(
+        self,
+        decision: str,
+        was: Location,
+        after: frozenset[Location],
+        ref: CommitRef,
+        present: Callable[[str], str | None],
+    ) -> None:
+        where = self.show(was.path)
+        first = self.first.get(decision)
+        if after:
+            if first is not None and all(loc.blob == first.blob for loc in after):
+                self.say(
+                    NOTICE,
+                    "duplicate-removed",
+                    was,
+                    f"{where}, a second file of Decision {decision}, was removed; the decision "
+                    "remains as it was first committed",
+                    ref,
+                )
+                return
+            self.say(
+                BREACH,
+                "deleted",
+                was,
+                f"Decision file {where} was deleted, and Decision {decision} now reads as "
+                f"in {', '.join(sorted(self.show(loc.path) for loc in after))}; " + _NEVER_REMOVED,
+                ref,
+            )
+            return
+        now = present(was.path)
+        if now is None:
+            change = "deleted"
+            message = f"Decision file {where} was deleted; " + _NEVER_REMOVED
+        elif now == was.blob:
+            change = "excluded"
+            message = (
+                f"Decision file {where} is no longer read as a record (vpsec.yaml's `exclude` "
+                "covers it, or the workspace moved away from it); " + _NEVER_REMOVED
+            )
+        else:
+            change = "modified"
+            message = (
+                f"Decision file {where} was modified so that it no longer holds Decision "
+                f"{decision}; " + _APPEND_ONLY
+            )
+        self.say(BREACH, change, was, message, ref)
+
+    def _added(self, decision: str, now: Location, ref: CommitRef) -> None:
+        first = self.first.get(decision)
+        where = self.show(now.path)
+        if first is None:
+            self.first[decision] = _First(now.blob, now.path, ref)
+            self.new.append((now, ref))
+            return
+        since = _named(first.commit, self.earlier)
+        if now.blob == first.blob:
+            self.say(
+                NOTICE,
+                "re-added",
+                now,
+                f"Decision {decision} was added again in {where}, as it was first committed "
+                f"{since}",
+                ref,
+                first.commit,
+            )
+            return
+        self.say(
+            BREACH,
+            "modified",
+            now,
+            f"Decision {decision} was added again in {where} with content other than it was "
+            f"first committed {since}; " + _APPEND_ONLY,
+            ref,
+            first.commit,
+        )
+
+    def _duplicate(self, decision: str, now: Location, ref: CommitRef) -> None:
+        first = self.first.get(decision)
+        original = (
+            f" ({self.show(first.path)}, first committed {_named(first.commit, self.earlier)})"
+            if first is not None
+            else ""
+        )
+        self.say(
+            BREACH,
+            "duplicate",
+            now,
+            f"{self.show(now.path)} holds Decision {decision} a second time{original}; two "
+            "files with one decision id let one replace the other in reports",
+            ref,
+            first.commit if first is not None else None,
+        )
+
+
+def _named(ref: CommitRef | None, earlier: str) -> str:
+    return f"in commit {ref.sha[:12]}" if ref is not None else earlier
+
+
+def _by_id(locations: Iterable[Location]) -> dict[str, frozenset[Location]]:
+    grouped: dict[str, set[Location]] = {}
+    for location in locations:
+        grouped.setdefault(location.id, set()).add(location)
+    return {key: frozenset(value) for key, value in grouped.items()}
+
+
+# -------------------------------------------------------------- the history
 
 
 @dataclass(slots=True)
@@ -105,235 +525,315 @@ class HistoryWalk:
         )
 
 
-class _Auditor:
-    def __init__(self, history: _History, require_signed: bool) -> None:
-        self.history = history
+@dataclass(slots=True)
+class _State:
+    """The decisions of one commit, by id (kept until its last child is walked)."""
+
+    part: _Part
+    by_id: dict[str, frozenset[Location]]
+
+
+class _Walker:
+    def __init__(self, repo: Repository, prefix: str, require_signed: bool) -> None:
+        self.repo = repo
+        self.prefix = prefix
         self.require_signed = require_signed
+        self.trees = _Trees(repo, prefix)
+        self.judge = _Judge(self._show)
         self.walk = HistoryWalk()
+        self._states: dict[str, _State] = {}
+        self._children: Counter[str] = Counter()
+        self._walked: set[str] = set()
 
-    def _rel(self, path: str) -> str:
-        return path[len(self.history.prefix) :]
+    def _show(self, path: str) -> str:
+        inside = path.startswith(self.prefix)
+        return shown(path[len(self.prefix) :] if inside else path)
 
-    def _decision_id(self, blob: str | None) -> str | None:
-        if blob is None:
-            return None
-        value = self.history.decision_value(blob).get("id")
-        return str(value) if value is not None else None
+    def run(self, since: str | None) -> HistoryWalk:
+        repo = self.repo
+        repo.refuse_missing_history()
+        head = repo.head()
+        if since is not None:
+            since_sha = repo.resolve(since)
+            if head is None or not repo.is_ancestor(since_sha, head):
+                raise GitError(
+                    f"--since-commit {since}: {since_sha[:12]} is not an ancestor of HEAD, so "
+                    "the history after it is not the history that was audited (amended, rebased "
+                    "or force-pushed since, or another branch); audit the whole history, then pin "
+                    "again"
+                )
+            self.walk.since = since_sha
+        if head is None:
+            return self.walk
+        order = repo.commits_between(head, self.walk.since)
+        self._walked = set(order)
+        commits = [repo.read_commit(sha) for sha in order]
+        for commit in commits:
+            self._children.update(commit.parents)
+        for commit in commits:
+            try:
+                self._commit(commit)
+            except Unreadable as error:
+                raise GitError(
+                    f"commit {commit.sha[:12]} cannot be audited: {error}; vpsec does not vouch "
+                    "for history it cannot read"
+                ) from None
+            except GitError as error:
+                raise GitError(
+                    f"commit {commit.sha[:12]} ({shown(commit.subject)[:60]}): {error}"
+                ) from None
+        self.walk.entries = self.judge.entries
+        return self.walk
 
-    def _breach(
-        self, commit: CommitInfo, change: str, path: str, message: str, blob: str | None
-    ) -> None:
-        self.walk.entries.append(
-            AuditEntry(
-                "breach",
-                change,
-                self._rel(path),
-                message,
-                commit_ref(commit),
-                self._decision_id(blob),
+    def _state(self, sha: str) -> _State:
+        """The decisions of a parent: kept from the walk, or (before --since) from its tree."""
+        known = self._states.get(sha)
+        if known is not None:
+            return known
+        part = self.trees.snapshot(self.repo.read_commit(sha).tree)
+        state = _State(part, _by_id(part.locations))
+        if sha not in self._walked:  # before the pinned commit: trusted as it stands
+            for decision, locations in state.by_id.items():
+                if decision not in self.judge.first:
+                    some = min(locations, key=lambda loc: loc.path)
+                    self.judge.first[decision] = _First(some.blob, some.path, None)
+        self._states[sha] = state
+        return state
+
+    def _release(self, sha: str) -> None:
+        self._children[sha] -= 1
+        if self._children[sha] <= 0:
+            self._states.pop(sha, None)
+
+    def _present(self, tree: str) -> Callable[[str], str | None]:
+        def present(path: str) -> str | None:
+            item = self.trees.lookup(tree, path)
+            return None if item is None else item.oid
+
+        return present
+
+    def _commit(self, commit: Commit) -> None:
+        self.walk.commits += 1
+        part = self.trees.snapshot(commit.tree)
+        self._refuse_unseen(commit, part)
+        parents = [self._state(parent) for parent in commit.parents]
+        first_parent = parents[0] if parents else _State(_Part(), {})
+        changed = part.locations ^ first_parent.part.locations
+        by_id = dict(first_parent.by_id)
+        for decision, locations in _by_id(changed).items():
+            now = (first_parent.by_id.get(decision, frozenset()) - locations) | (
+                locations & part.locations
             )
+            if now:
+                by_id[decision] = now
+            else:
+                by_id.pop(decision, None)
+        ref = commit_ref(commit)
+        added_before = len(self.judge.new)
+        entries_before = len(self.judge.entries)
+        present = self._present(commit.tree)
+        if len(parents) <= 1:
+            for decision in sorted({loc.id for loc in changed}):
+                self.judge.compare(
+                    decision,
+                    first_parent.by_id.get(decision, frozenset()),
+                    by_id.get(decision, frozenset()),
+                    ref,
+                    present,
+                )
+        else:
+            self._merge(commit, parents, part, by_id, ref, present)
+        self._trailers(commit, added_before)
+        adds = len(self.judge.new) > added_before or any(
+            entry.change == "re-added" for entry in self.judge.entries[entries_before:]
         )
+        self._signature(commit, adds, ref)
+        self._states[commit.sha] = _State(part, by_id)
+        for parent in commit.parents:
+            self._release(parent)
+        if self._children[commit.sha] <= 0:
+            self._states.pop(commit.sha, None)
 
-    def _added(self, commit: CommitInfo, path: str, blob: str) -> None:
-        value = self.history.decision_value(blob)
-        self.walk.added.append(AddedDecision(value, self._rel(path), commit))
-        raw_id = value.get("id")
-        record_id = str(raw_id) if raw_id is not None else None
+    def _merge(
+        self,
+        commit: Commit,
+        parents: list[_State],
+        part: _Part,
+        by_id: dict[str, frozenset[Location]],
+        ref: CommitRef,
+        present: Callable[[str], str | None],
+    ) -> None:
+        """What the merge itself did to decisions, not what it carried over from a side.
+
+        Taking one parent's version of a decision is not a new breach: a
+        change on a side is reported at the side's commit. Dropping a
+        decision that a side added since the merge base, or giving a decision
+        content no parent had (an evil merge), is a breach of the merge.
+        """
+        touched = sorted({loc.id for p in parents for loc in part.locations ^ p.part.locations})
+        base: dict[str, frozenset[Location]] | None = None
+        for decision in touched:
+            merged = by_id.get(decision, frozenset())
+            sides = [p.by_id.get(decision, frozenset()) for p in parents]
+            if merged not in sides:
+                self.judge.compare(decision, sides[0], merged, ref, present)
+                continue
+            if merged or not any(sides):
+                continue
+            if base is None:
+                base_sha = self.repo.merge_base(commit.parents)
+                base_part = (
+                    self.trees.snapshot(self.repo.read_commit(base_sha).tree)
+                    if base_sha
+                    else _Part()
+                )
+                base = _by_id(base_part.locations)
+            if decision in base:
+                continue  # a side deleted it (reported there); the merge kept the deletion
+            for location in sorted(next(s for s in sides if s), key=lambda loc: loc.path):
+                self.judge.say(
+                    BREACH,
+                    "deleted",
+                    location,
+                    f"the merge dropped Decision file {self._show(location.path)}, which one "
+                    "side added; a merge must keep every committed decision",
+                    ref,
+                )
+
+    def _refuse_unseen(self, commit: Commit, part: _Part) -> None:
+        """Refuse what the loader reads but history cannot show: submodules, linked decisions."""
+        if part.submodules:
+            raise GitError(
+                f"{shown(part.submodules[0])} is a git submodule inside the workspace: its files "
+                "are read as records but are not in this repository's history, so decisions in "
+                "it cannot be audited; move it out of the workspace or add it to `exclude` in "
+                "vpsec.yaml"
+            )
+        for link in part.links:
+            target = self.trees.link_target(commit.tree, link)
+            if target is not None and self.trees.docs(target):
+                raise GitError(
+                    f"{shown(link.path)} is a symbolic link to a Decision: the audit tracks "
+                    "decision files, not links to them; replace the link with the file itself"
+                )
+
+    def _trailers(self, commit: Commit, added_before: int) -> None:
+        """A notice for each decision added without the trailer `vpsec decide` writes."""
         named = commit.trailer_values(TRAILER_DECISION)
-        rel = self._rel(path)
-        if not named:
-            self.walk.entries.append(
-                AuditEntry(
-                    "notice",
-                    "no-trailer",
-                    rel,
-                    f"Decision {record_id or rel} was added without a {TRAILER_DECISION} "
-                    "trailer (imported or written by hand, not with `vpsec decide`)",
-                    commit_ref(commit),
-                    record_id,
+        ref = commit_ref(commit)
+        for location, _ref in self.judge.new[added_before:]:
+            doc = self.trees.docs(location.blob)[location.index]
+            self.walk.added.append(AddedDecision(doc.value, self._show(location.path), commit))
+            if not named:
+                message = (
+                    f"Decision {location.id} was added without a {TRAILER_DECISION} trailer "
+                    "(imported or written by hand, not with `vpsec decide`)"
                 )
-            )
-        elif record_id is not None and record_id not in named:
-            self.walk.entries.append(
-                AuditEntry(
-                    "notice",
-                    "no-trailer",
-                    rel,
-                    f"Decision {record_id} was added in a commit whose {TRAILER_DECISION} "
-                    f"trailer names {', '.join(named)} instead",
-                    commit_ref(commit),
-                    record_id,
+            elif location.id not in named:
+                message = (
+                    f"Decision {location.id} was added in a commit whose {TRAILER_DECISION} "
+                    f"trailer names {', '.join(named)} instead"
                 )
-            )
+            else:
+                continue
+            self.judge.say(NOTICE, "no-trailer", location, message, ref)
 
-    def _signature(self, commit: CommitInfo, adds_decision: bool) -> None:
+    def _signature(self, commit: Commit, adds: bool, ref: CommitRef) -> None:
         if not self.require_signed:
             return
-        if not adds_decision and not commit.trailer_values(TRAILER_DECISION):
+        named = commit.trailer_values(TRAILER_DECISION)
+        if not adds and not named:
             return
-        if not self.history.repo.verify_commit(commit.sha):
-            self.walk.entries.append(
+        if not self.repo.verify_commit(commit.sha):
+            self.judge.entries.append(
                 AuditEntry(
-                    "breach",
+                    BREACH,
                     "unsigned",
                     "",
                     "the decision commit has no signature that `git verify-commit` accepts "
                     "(unsigned, or signed with a key this machine does not trust)",
-                    commit_ref(commit),
-                    next(iter(commit.trailer_values(TRAILER_DECISION)), None),
+                    ref,
+                    next(iter(named), None),
                 )
             )
-
-    def commit(self, commit: CommitInfo) -> None:
-        self.walk.commits += 1
-        adds = self._merge(commit) if len(commit.parents) > 1 else self._single(commit)
-        self._signature(commit, adds)
-
-    def _single(self, commit: CommitInfo) -> bool:
-        history = self.history
-        changes = [change for change in commit.changes if history.in_scope(change.path)]
-        lost: list[FileChange] = []
-        added: list[FileChange] = []
-        for change in changes:
-            old_is = change.old_blob is not None and history.is_decision(
-                change.path, change.old_blob
-            )
-            new_is = change.new_blob is not None and history.is_decision(
-                change.path, change.new_blob
-            )
-            if change.status == "A" and new_is:
-                added.append(change)
-            elif change.status == "D" and old_is:
-                lost.append(change)
-            elif change.status in ("M", "T") and old_is:
-                self._breach(
-                    commit,
-                    "modified",
-                    change.path,
-                    f"Decision file {self._rel(change.path)} was modified after it was "
-                    "committed; decisions are append-only (record a new decision that "
-                    "supersedes it instead)",
-                    change.old_blob,
-                )
-            elif change.status in ("M", "T") and new_is and change.new_blob is not None:
-                # An existing file turned into a Decision: the decision is new here.
-                added.append(change)
-        self._pair_renames(commit, lost, added)
-        for change in added:
-            assert change.new_blob is not None
-            self._added(commit, change.path, change.new_blob)
-        return bool(added)
-
-    def _pair_renames(
-        self, commit: CommitInfo, lost: list[FileChange], added: list[FileChange]
-    ) -> None:
-        """Report deletions; a deletion with an addition of the same decision is a rename."""
-        for change in lost:
-            old_id = self._decision_id(change.old_blob)
-            twin = next(
-                (
-                    new
-                    for new in added
-                    if new.new_blob == change.old_blob
-                    or (old_id is not None and self._decision_id(new.new_blob) == old_id)
-                ),
-                None,
-            )
-            if twin is not None:
-                added.remove(twin)
-                self._breach(
-                    commit,
-                    "renamed",
-                    change.path,
-                    f"Decision file {self._rel(change.path)} was renamed to "
-                    f"{self._rel(twin.path)}; a committed decision keeps its file",
-                    change.old_blob,
-                )
-            else:
-                self._breach(
-                    commit,
-                    "deleted",
-                    change.path,
-                    f"Decision file {self._rel(change.path)} was deleted; decisions are "
-                    "never removed (record a new decision that supersedes it instead)",
-                    change.old_blob,
-                )
-
-    def _merge(self, commit: CommitInfo) -> bool:
-        """Changes the merge itself made to decisions, not those carried over from a side.
-
-        For each path, the state in every parent and in the merge base is
-        compared: taking one side's change is not a new breach (that side's
-        commit is reported), but dropping a decision one side added, or
-        changing a decision no side changed, is a breach of the merge commit.
-        """
-        history = self.history
-        repo = history.repo
-        states: dict[str, dict[str, str | None]] = {}
-        merged: dict[str, str | None] = {}
-        for parent in commit.parents:
-            for change in repo.changes_between(parent, commit.sha, history.prefix):
-                if not history.in_scope(change.path):
-                    continue
-                states.setdefault(change.path, {})[parent] = change.old_blob
-                merged[change.path] = change.new_blob
-        if not states:
-            return False
-        base: str | None = None
-        base_known = False
-        adds = False
-        for path, differing in states.items():
-            s_m = merged[path]
-            side = {parent: differing.get(parent, s_m) for parent in commit.parents}
-            if not history.is_decision(path, s_m, *side.values()):
-                continue
-            if not base_known:  # only merges that touch a decision pay for the merge base
-                base, base_known = repo.merge_base(commit.parents), True
-            s_b = repo.blob_at(base, path) if base else None
-            if s_m is not None and all(state is None for state in side.values()):
-                if history.is_decision(path, s_m):
-                    self._added(commit, path, s_m)
-                    adds = True
-                continue
-            changed_sides = {state for state in side.values() if state != s_b}
-            for state in side.values():
-                if state is None or state == s_m or not history.is_decision(path, state):
-                    continue
-                if state == s_b and s_m in changed_sides:
-                    continue  # the other side's change, reported at its own commit
-                if state != s_b and s_b is not None and s_m in side.values():
-                    continue  # this side's own edit was reported; the merge took another
-                verb = "dropped" if s_m is None else "replaced"
-                self._breach(
-                    commit,
-                    "modified" if s_m is not None else "deleted",
-                    path,
-                    f"the merge {verb} Decision file {self._rel(path)} as one parent had "
-                    "it; a merge must keep every committed decision unchanged",
-                    state,
-                )
-                break
-        return adds
 
 
 def walk_history(root: Path, since: str | None, require_signed: bool) -> HistoryWalk:
     """Every commit reachable from HEAD (after since), oldest first, audited for decisions."""
-    from vpsec.load.config import load_config
-
-    config, _findings, _doc = load_config(root)
     repo = open_repository(root)
     try:
-        prefix = repo.prefix_of(root)
-        since_sha = repo.resolve(since) if since is not None else None
-        auditor = _Auditor(_History(repo, prefix, RecordFilter(config.exclude)), require_signed)
-        auditor.walk.since = since_sha
-        for commit in repo.history(since_sha):
-            auditor.commit(commit)
+        return _Walker(repo, repo.prefix_of(root), require_signed).run(since)
     finally:
         repo.close()
-    return auditor.walk
 
 
 def audit_history(root: Path, since: str | None, require_signed: bool) -> AuditResult:
     """The audit of the workspace at root: breaches and notices, each naming its commit."""
     return walk_history(root, since, require_signed).result()
+
+
+# --------------------------------------------------- two sides, for `vpsec diff`
+
+
+class WorkingTreeSource:
+    """The workspace on disk as a TreeSource: vpsec.yaml and the files the loader reads."""
+
+    label = "working tree"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def entries(self) -> Iterator[TreeEntry]:
+        from vpsec.load.config import load_config
+
+        config_path = self.root / WORKSPACE_FILE
+        yield TreeEntry(WORKSPACE_FILE, config_path.stat().st_size, "")
+        found, _skipped = discover(self.root, load_config(self.root)[0].exclude)
+        for source in found:
+            yield TreeEntry(source.rel, source.path.stat().st_size, "")
+
+    def read(self, entry: TreeEntry) -> bytes:
+        return (self.root / entry.rel).read_bytes()
+
+
+def _blob_id(data: bytes) -> str:
+    """The id git gives a blob with this content (SHA-1), to compare files across sources."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _source_decisions(source: TreeSource) -> tuple[frozenset[Location], dict[str, str]]:
+    """The decisions of a TreeSource, and the content id of each of its files."""
+    entries = list(source.entries())
+    config = next((e for e in entries if e.rel == WORKSPACE_FILE), None)
+    record_filter, max_bytes = _filter_of(None if config is None else source.read(config))
+    locations: set[Location] = set()
+    contents: dict[str, str] = {}
+    for entry in entries:
+        if not record_filter.accepts(entry.rel) or entry.size > max_bytes:
+            continue
+        data = source.read(entry)
+        blob = contents[entry.rel] = _blob_id(data)
+        for index, doc in enumerate(decision_documents(data)):
+            locations.add(Location(doc.id, entry.rel, entry.rel, blob, 0, index))
+    return frozenset(locations), contents
+
+
+def decision_changes(base: TreeSource, head: TreeSource, ref: CommitRef) -> tuple[AuditEntry, ...]:
+    """Decisions of base that head modifies, renames, deletes, excludes or duplicates.
+
+    The same judgement, words and `change` names as `vpsec audit`, each entry
+    attributed to ref (the head revision, or WORKTREE_REF). Decisions new in
+    head are not entries: adding a decision is what the log is for.
+    """
+    before, _ = _source_decisions(base)
+    after, contents = _source_decisions(head)
+    judge = _Judge(shown, "in the base revision")
+    old, new = _by_id(before), _by_id(after)
+    for decision, locations in old.items():
+        some = min(locations, key=lambda loc: loc.path)
+        judge.first[decision] = _First(some.blob, some.path, None)
+    for decision in sorted(old.keys() | new.keys()):
+        was, now = old.get(decision, frozenset()), new.get(decision, frozenset())
+        if was != now:
+            judge.compare(decision, was, now, ref, contents.get)
+    return tuple(entry for entry in judge.entries if entry.level == BREACH)

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -62,9 +63,27 @@ def new_decision_id(text: str, made_by: str, today: date) -> str:
     return f"dec-{today.isoformat()}-{digest[:10]}"
 
 
+# Characters YAML does not allow unescaped even inside a double-quoted scalar
+# (DEL, C1 controls, byte-order marks and non-characters), or reads as line
+# breaks (NEL, LINE and PARAGRAPH SEPARATOR); JSON leaves them as they are.
+_YAML_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_PLAIN_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
 def _quoted(text: str) -> str:
-    # A JSON string is a valid YAML 1.2 double-quoted scalar: always safe, whatever the text.
-    return json.dumps(text, ensure_ascii=False)
+    """Text as a YAML 1.2 double-quoted scalar that reads back exactly, whatever it holds.
+
+    A JSON string is one (control characters become \\uXXXX escapes), once the
+    characters YAML refuses or folds are escaped too.
+    """
+    return _YAML_UNPRINTABLE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
+
+
+def _scalar(value: str) -> str:
+    """An id as written by hand when it is a plain one, else quoted."""
+    return value if _PLAIN_ID.match(value) else _quoted(value)
 
 
 def decision_text(record_id: str, options: DecideOptions, today: date) -> str:
@@ -81,12 +100,12 @@ def decision_text(record_id: str, options: DecideOptions, today: date) -> str:
     if options.rationale and options.rationale.strip():
         lines.append(f"rationale: {_quoted(options.rationale.strip())}")
     if options.meeting:
-        lines.append(f"meeting: {options.meeting}")
+        lines.append(f"meeting: {_scalar(options.meeting)}")
     if options.records:
         lines.append("records:")
-        lines.extend(f"  - {record}" for record in options.records)
+        lines.extend(f"  - {_scalar(record)}" for record in options.records)
     if options.supersedes:
-        lines.append(f"supersedes: {options.supersedes}")
+        lines.append(f"supersedes: {_scalar(options.supersedes)}")
     return "\n".join(lines) + "\n"
 
 
@@ -140,19 +159,58 @@ def _check_references(options: DecideOptions, opened: OpenWorkspace) -> None:
             )
 
 
-def _validate_new(text: str) -> None:
-    """Parse the file about to be written, so vpsec never commits an invalid Decision."""
+def check_text(options: DecideOptions) -> None:
+    """UsageError for text that cannot be recorded: empty, or not valid Unicode."""
+    if not options.text.strip():
+        raise UsageError("the decision text is empty")
+    if not options.made_by.strip():
+        raise UsageError("--by: say who made the decision")
+    fields = [
+        ("the decision text", options.text),
+        ("--by", options.made_by),
+        ("--rationale", options.rationale or ""),
+        ("--meeting", options.meeting or ""),
+        ("--supersedes", options.supersedes or ""),
+        *(("--record", record) for record in options.records),
+    ]
+    for name, value in fields:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"{name} is not valid UTF-8 text (the terminal or the shell passed other bytes)"
+            ) from None
+
+
+def _validate_new(text: str, options: DecideOptions, max_bytes: int) -> None:
+    """Read the file about to be written as the loader will, so vpsec commits only what it
+    can read back: a valid Decision, within the size limit, holding exactly the text given."""
     from pydantic import ValidationError
 
-    from vpsec.load.yamlread import parse_documents
+    from vpsec.load.yamlread import YamlProblem, parse_documents
     from vpsec.models import Decision
 
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise UsageError(
+            f"the decision is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:g} MB "
+            "limit of vpsec.yaml (limits.max_file_mb); the loader would not read it"
+        )
     try:
-        Decision.model_validate(parse_documents(text)[0].value)
+        value = parse_documents(text)[0].value
+        Decision.model_validate(value)
+    except YamlProblem as problem:
+        raise UsageError(f"the decision cannot be recorded: {problem.message}") from None
     except ValidationError as error:
         detail = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in detail["loc"]) or "decision"
         raise UsageError(f"the decision cannot be recorded: {where}: {detail['msg']}") from None
+    expected = {"text": options.text.strip(), "made_by": options.made_by.strip()}
+    if options.rationale and options.rationale.strip():
+        expected["rationale"] = options.rationale.strip()
+    for name, wanted in expected.items():
+        if value.get(name) != wanted:
+            raise UsageError(f"the decision cannot be recorded: {name} would not read back exactly")
 
 
 def record_decision(options: DecideOptions) -> RecordedDecision:
@@ -163,6 +221,7 @@ def record_decision(options: DecideOptions) -> RecordedDecision:
     from vpsec.load.config import find_root
     from vpsec.load.source import open_workspace
 
+    check_text(options)
     root = find_root(options.start)
     repo = open_repository(root)
     try:
@@ -170,11 +229,12 @@ def record_decision(options: DecideOptions) -> RecordedDecision:
         if problems:
             raise GitError(problems[0])
         prefix = repo.prefix_of(root)
-        _check_references(options, open_workspace(root))
+        opened = open_workspace(root)
+        _check_references(options, opened)
         today = date.today()
         record_id = new_decision_id(options.text, options.made_by, today)
         text = decision_text(record_id, options, today)
-        _validate_new(text)
+        _validate_new(text, options, int(opened.config.limits.max_file_mb * 1_000_000))
         folder = root / DECISIONS_FOLDER
         target = folder / f"{record_id}.yaml"
         refuse_links(root, target)
@@ -183,15 +243,16 @@ def record_decision(options: DecideOptions) -> RecordedDecision:
         created_folder = not folder.exists()
         folder.mkdir(exist_ok=True)
         rel = f"{DECISIONS_FOLDER}/{record_id}.yaml"
+        written = False
         try:
             write_atomic(target, text, overwrite=False)
-        except OutputError:
-            _remove_empty(folder, created_folder)
-            raise
-        try:
+            written = True
             sha = repo.commit_only(prefix + rel, commit_message(record_id, options))
-        except GitError:
-            target.unlink(missing_ok=True)
+        except BaseException:
+            # All or nothing: whatever failed (git, the disk, an interruption), no file
+            # is left behind and nothing stays staged (commit_only unstages it).
+            if written:
+                target.unlink(missing_ok=True)
             _remove_empty(folder, created_folder)
             raise
     finally:

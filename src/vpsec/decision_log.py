@@ -29,21 +29,15 @@ def _entry(added: AddedDecision) -> LogEntry:
         supersedes=_text(value.get("supersedes")),
         path=added.path,
         commit=added.commit.sha,
-        committed_at=added.commit.committed_at,
-        author=added.commit.author,
+        committed_at=added.commit.committer.when,
+        author=added.commit.author.name,
     )
 
 
 def read_log(root: Path, since: date | None = None) -> LogResult:
     """The decisions of the workspace at root (committed on or after since), with successors."""
-    entries: list[LogEntry] = []
-    seen: set[str] = set()
-    for added in walk_history(root, None, require_signed=False).added:
-        entry = _entry(added)
-        if entry.id in seen:
-            continue  # the same decision again (a rename): the first commit counts
-        seen.add(entry.id)
-        entries.append(entry)
+    # The walk lists each decision id once, at the commit that first added it.
+    entries = [_entry(added) for added in walk_history(root, None, require_signed=False).added]
     successors: dict[str, list[str]] = {}
     for entry in entries:
         if entry.supersedes:

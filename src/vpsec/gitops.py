@@ -6,30 +6,48 @@ input that names a revision is resolved to an object id here before anything
 else sees it, so a "revision" like `--output=/x` never reaches git as an
 option. Nothing here checks out a revision: other revisions are read from
 tree objects, so the user's working tree is never touched.
+
+History for the audit trail is read with plumbing only (`rev-list`,
+`cat-file --batch`, `merge-base`) and parsed by vpsec.gitobjects, in an
+environment that turns off replace refs, grafts, pagers and prompts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpsec.errors import GitError
+from vpsec.gitobjects import Commit, ObjectFormatError, TreeItem, parse_commit, parse_tree
 from vpsec.load.tree import TreeEntry
 
 if TYPE_CHECKING:
     import git
 
-# git log output is split on these; neither appears in commit metadata git writes.
-_RECORD_SEP = "\x1e"
-_FIELD_SEP = "\x1f"
-_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%B", "%(trailers:only,unfold)")
-_NULL_SHA = "0" * 40
+# Every git process vpsec starts sees these. Replace refs and a graft file
+# change what a commit's parents or content appear to be; vpsec reads the
+# objects as stored. No pager or prompt ever runs (and GIT_EXTERNAL_DIFF is
+# removed from the plumbing's environment; no command vpsec runs prints a diff).
+GIT_ENVIRONMENT = {
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_GRAFT_FILE": str(Path(os.sep, "nonexistent", "vpsec-reads-no-grafts")),
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+}
+_SHALLOW_HINT = (
+    "this is a shallow clone: part of the history is missing, and vpsec does not vouch for "
+    "history it cannot see; fetch all of it (`git fetch --unshallow`; in GitHub Actions "
+    "`fetch-depth: 0` for actions/checkout, in GitLab CI the variable `GIT_DEPTH: 0`)"
+)
 
 
 def _git_module() -> Any:
@@ -57,71 +75,91 @@ def _first_line(error: Exception) -> str:
     return lines[0] if lines else str(error).splitlines()[0]
 
 
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """One file changed between a commit and one of its parents (paths relative to the repo)."""
-
-    status: str  # A added, M modified, D deleted, T type changed
-    path: str
-    old_blob: str | None
-    new_blob: str | None
+def git_environment(git_dir: Path) -> dict[str, str]:
+    """The environment of a git plumbing process vpsec starts for the repository at git_dir."""
+    env = {key: value for key, value in os.environ.items() if key != "GIT_EXTERNAL_DIFF"}
+    env.update(GIT_ENVIRONMENT)
+    env["GIT_DIR"] = str(git_dir)
+    return env
 
 
-@dataclass(frozen=True, slots=True)
-class CommitInfo:
-    """A commit's metadata, its trailers, and (for a non-merge commit) its changes."""
-
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    author_email: str
-    authored_at: datetime
-    committed_at: datetime
-    subject: str
-    message: str
-    trailers: tuple[tuple[str, str], ...]
-    changes: tuple[FileChange, ...] = field(default=())
-
-    def trailer_values(self, key: str) -> list[str]:
-        """Values of one trailer key (case-insensitive, as git compares them)."""
-        wanted = key.lower()
-        return [value for name, value in self.trailers if name.lower() == wanted]
+class Unreadable(GitError):
+    """An object of the history that git cannot give or vpsec cannot parse."""
 
 
-def _parse_trailers(text: str) -> tuple[tuple[str, str], ...]:
-    out = []
-    for line in text.splitlines():
-        name, sep, value = line.partition(":")
-        if sep and name.strip() and " " not in name.strip():
-            out.append((name.strip(), value.strip()))
-    return tuple(out)
+class ObjectReader:
+    """Objects read by id through one `git cat-file --batch` process (and one --batch-check).
 
+    Requests are object ids vpsec obtained from git itself, one per line;
+    each answer is a header and exactly `size` bytes, so nothing in an
+    object's content can be mistaken for the protocol.
+    """
 
-def _parse_raw(raw: str) -> list[FileChange]:
-    """Changes from `--raw -z` output: ':oldmode newmode old new STATUS\\0path\\0' entries."""
-    tokens = [token.strip("\n") for token in raw.split("\0")]
-    changes = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        index += 1
-        if not token.startswith(":"):
-            continue
-        parts = token[1:].split()
-        path = tokens[index] if index < len(tokens) else ""
-        index += 1
-        if len(parts) < 5:
-            continue
-        old, new, status = parts[2], parts[3], parts[4][:1]
-        changes.append(
-            FileChange(
-                status=status,
-                path=path,
-                old_blob=None if old == _NULL_SHA else old,
-                new_blob=None if new == _NULL_SHA else new,
+    def __init__(self, git_dir: Path) -> None:
+        self._git_dir = git_dir
+        self._batch: subprocess.Popen[bytes] | None = None
+        self._check: subprocess.Popen[bytes] | None = None
+
+    def _start(self, option: str) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(
+                ["git", "cat-file", option],
+                cwd=self._git_dir,
+                env=git_environment(self._git_dir),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
-        )
-    return changes
+        except OSError as error:
+            raise GitError(f"git cannot be started: {error.strerror or error}") from None
+
+    @staticmethod
+    def _ask(process: subprocess.Popen[bytes], oid: str) -> tuple[str, int]:
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(oid.encode("ascii") + b"\n")
+            process.stdin.flush()
+        except OSError:
+            raise Unreadable(f"git cat-file stopped while reading object {oid}") from None
+        header = process.stdout.readline().rstrip(b"\n").split(b" ")
+        if len(header) != 3 or header[0] != oid.encode("ascii") or not header[2].isdigit():
+            raise Unreadable(f"object {oid} is missing from the repository")
+        return header[1].decode("ascii", "replace"), int(header[2])
+
+    def size(self, oid: str) -> tuple[str, int]:
+        """(type, size) of an object, without reading it."""
+        if self._check is None:
+            self._check = self._start("--batch-check")
+        return self._ask(self._check, oid)
+
+    def read(self, oid: str, expected: str) -> bytes:
+        """The content of an object, which must be of the expected type."""
+        if self._batch is None:
+            self._batch = self._start("--batch")
+        kind, size = self._ask(self._batch, oid)
+        assert self._batch.stdout is not None
+        data = self._batch.stdout.read(size + 1)  # the content, then a newline
+        if len(data) != size + 1:
+            raise Unreadable(f"object {oid} was cut short by git cat-file")
+        if kind != expected:
+            raise Unreadable(f"object {oid} is a {kind}, not a {expected}")
+        return data[:size]
+
+    def close(self) -> None:
+        for process in (self._batch, self._check):
+            if process is None:
+                continue
+            with contextlib.suppress(OSError):
+                assert process.stdin is not None
+                process.stdin.close()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        self._batch = self._check = None
 
 
 class Repository:
@@ -131,6 +169,7 @@ class Repository:
         self._repo = repo
         self.workdir = Path(repo.working_tree_dir or ".").resolve()
         self.git_dir = Path(repo.git_dir).resolve()
+        self._objects: ObjectReader | None = None
 
     # --- where things are -------------------------------------------------
 
@@ -177,23 +216,27 @@ class Repository:
         """Commit exactly repo_path with message; leave the rest of the index as it was.
 
         `git add PATH` then `git commit --only -- PATH`: the commit holds that
-        path alone and whatever else the user staged stays staged. Returns the
-        new commit's sha. On failure the path is unstaged again and GitError raised.
+        path alone and whatever else the user staged stays staged. The message
+        goes through standard input, so no length of it meets the limit of a
+        command line. Returns the new commit's sha. On any failure (an
+        interruption too) the path is unstaged again; git's refusal is a GitError.
         """
         git_cmd = self._repo.git
         git_module = _git_module()
         try:
-            git_cmd.add("--", repo_path)
-            git_cmd.commit(
-                "--only",
-                "--cleanup=whitespace",
-                f"--message={message}",
-                "--",
-                repo_path,
-            )
+            with tempfile.TemporaryFile() as stdin:
+                stdin.write(message.encode("utf-8"))
+                stdin.seek(0)
+                git_cmd.add("--", repo_path)
+                git_cmd.commit(
+                    "--only", "--cleanup=whitespace", "--file=-", "--", repo_path, istream=stdin
+                )
         except git_module.GitCommandError as error:
             self.unstage(repo_path)
             raise GitError(f"git refused the commit: {_first_line(error)}") from None
+        except BaseException:
+            self.unstage(repo_path)
+            raise
         sha = str(git_cmd.log("-n1", "--format=%H", "--", repo_path)).strip()
         if not sha:
             raise GitError(f"the commit of {repo_path} cannot be found after committing it")
@@ -281,110 +324,103 @@ class Repository:
         """The content of a blob."""
         return bytes(self._repo.odb.stream(bytes.fromhex(sha)).read())
 
-    def blob_at(self, commit: str, path: str) -> str | None:
-        """The blob sha of path at commit, or None when the path is absent there."""
-        try:
-            item = self._repo.commit(commit).tree / path
-        except KeyError:
-            return None
-        return str(item.hexsha) if item.type == "blob" else None
-
     def merge_base(self, commits: tuple[str, ...]) -> str | None:
         """The best common ancestor of commits, or None when they share no history."""
-        git_module = _git_module()
+        done = self._plumbing("merge-base", "--octopus", *commits)
+        out = done.stdout.decode("ascii", "replace").split()
+        return out[0] if done.returncode == 0 and out else None
+
+    # --- history, read structurally ---------------------------------------
+
+    def _plumbing(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        """A git plumbing command on this repository, with vpsec's git environment."""
+        _git_module()
         try:
-            out = str(self._repo.git.merge_base("--octopus", *commits)).strip()
-        except git_module.GitCommandError:
-            return None
-        return out.split()[0] if out else None
+            return subprocess.run(
+                ["git", *args],
+                cwd=self.workdir,
+                env=git_environment(self.git_dir),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=False,
+            )
+        except OSError as error:
+            raise GitError(f"git cannot be started: {error.strerror or error}") from None
 
-    # --- history ----------------------------------------------------------
+    @staticmethod
+    def _failed(what: str, done: subprocess.CompletedProcess[bytes]) -> GitError:
+        lines = done.stderr.decode("utf-8", "backslashreplace").strip().splitlines()
+        return GitError(f"{what} failed: {lines[0] if lines else f'exit {done.returncode}'}")
 
-    def history(self, since: str | None = None) -> list[CommitInfo]:
-        """Commits reachable from HEAD (after since, when given), oldest first.
+    def head(self) -> str | None:
+        """The commit HEAD names, or None before the first commit."""
+        done = self._plumbing("rev-parse", "-q", "--verify", "HEAD^{commit}")
+        sha = done.stdout.decode("ascii", "replace").strip()
+        return sha if done.returncode == 0 and sha else None
 
-        Non-merge commits carry their changes against their parent (a root
-        commit: against nothing); merge commits carry none, see merge_changes.
-        """
-        git_module = _git_module()
-        if not self._repo.head.is_valid():
-            return []
-        fmt = _RECORD_SEP + _FIELD_SEP.join(_LOG_FIELDS) + _FIELD_SEP
-        span = f"{since}..HEAD" if since else "HEAD"
+    def refuse_missing_history(self) -> None:
+        """GitError when part of the history is not here (a shallow clone)."""
+        done = self._plumbing("rev-parse", "--is-shallow-repository")
+        if done.returncode != 0:
+            raise self._failed("git rev-parse", done)
+        if done.stdout.strip() != b"false":
+            raise GitError(_SHALLOW_HINT)
+
+    def is_ancestor(self, ancestor: str, commit: str) -> bool:
+        """True when ancestor is commit or one of its ancestors."""
+        done = self._plumbing("merge-base", "--is-ancestor", ancestor, commit)
+        if done.returncode not in (0, 1):
+            raise self._failed("git merge-base", done)
+        return done.returncode == 0
+
+    def commits_between(self, head: str, since: str | None) -> list[str]:
+        """Commits reachable from head and not from since, parents before children."""
+        exclude = [f"^{since}"] if since else []
+        done = self._plumbing("rev-list", "--topo-order", "--reverse", head, *exclude)
+        if done.returncode != 0:
+            raise self._failed("git rev-list", done)
+        return done.stdout.decode("ascii", "replace").split()
+
+    def objects(self) -> ObjectReader:
+        """The reader of this repository's objects (started on first use, stopped by close)."""
+        if self._objects is None:
+            self._objects = ObjectReader(self.git_dir)
+        return self._objects
+
+    def read_commit(self, sha: str) -> Commit:
+        """The commit object sha, parsed; Unreadable naming it when it cannot be."""
         try:
-            out = self._repo.git.log(
-                "-z",
-                "--raw",
-                "--no-renames",
-                "--no-abbrev",
-                "--no-diff-merges",
-                "--topo-order",
-                "--no-color",
-                "--no-ext-diff",
-                f"--format={fmt}",
-                span,
-                "--",
-                strip_newline_in_stdout=False,
-            )
-        except git_module.GitCommandError as error:
-            raise GitError(f"git log failed: {_first_line(error)}") from None
-        commits = []
-        for chunk in str(out).split(_RECORD_SEP):
-            if not chunk.strip():
-                continue
-            parts = chunk.split(_FIELD_SEP, len(_LOG_FIELDS))
-            if len(parts) <= len(_LOG_FIELDS):
-                continue
-            sha, parents, name, email, authored, committed, subject, body, trailers, raw = parts
-            commits.append(
-                CommitInfo(
-                    sha=sha,
-                    parents=tuple(parents.split()),
-                    author=name,
-                    author_email=email,
-                    authored_at=datetime.fromisoformat(authored),
-                    committed_at=datetime.fromisoformat(committed),
-                    subject=subject,
-                    message=body,
-                    trailers=_parse_trailers(trailers),
-                    changes=tuple(_parse_raw(raw)),
-                )
-            )
-        commits.reverse()
-        return commits
+            return parse_commit(sha, self.objects().read(sha, "commit"))
+        except ObjectFormatError as error:
+            raise Unreadable(f"commit {sha} cannot be read: {error}") from None
 
-    def changes_between(self, parent: str, commit: str, prefix: str = "") -> list[FileChange]:
-        """The files under prefix that differ between parent and commit (sides of a merge)."""
-        git_module = _git_module()
+    def read_tree(self, oid: str) -> tuple[TreeItem, ...]:
+        """The entries of tree object oid; Unreadable when it is missing or malformed."""
         try:
-            out = self._repo.git.diff_tree(
-                "-z",
-                "-r",
-                "--raw",
-                "--no-renames",
-                "--no-abbrev",
-                "--no-ext-diff",
-                parent,
-                commit,
-                "--",
-                *([f":(literal){prefix}"] if prefix else []),
-                strip_newline_in_stdout=False,
-            )
-        except git_module.GitCommandError as error:
-            raise GitError(f"git diff-tree failed: {_first_line(error)}") from None
-        return _parse_raw(str(out))
+            return parse_tree(self.objects().read(oid, "tree"), len(oid) // 2)
+        except ObjectFormatError as error:
+            raise Unreadable(f"tree {oid} cannot be read: {error}") from None
+
+    def blob_size(self, oid: str) -> int:
+        """The size of blob oid, without reading it."""
+        kind, size = self.objects().size(oid)
+        if kind != "blob":
+            raise Unreadable(f"object {oid} is a {kind}, not a blob")
+        return size
+
+    def read_blob(self, oid: str) -> bytes:
+        """The content of blob oid, through the history reader."""
+        return self.objects().read(oid, "blob")
 
     def verify_commit(self, sha: str) -> bool:
         """True when `git verify-commit` accepts the commit's signature."""
-        git_module = _git_module()
-        try:
-            self._repo.git.verify_commit(sha)
-        except git_module.GitCommandError:
-            return False
-        return True
+        return self._plumbing("verify-commit", sha).returncode == 0
 
     def close(self) -> None:
-        """Stop the git helper processes GitPython keeps running."""
+        """Stop the git helper processes vpsec and GitPython keep running."""
+        if self._objects is not None:
+            self._objects.close()
+            self._objects = None
         with contextlib.suppress(Exception):
             self._repo.close()
 
@@ -418,4 +454,5 @@ def open_repository(path: Path) -> Repository:
     if repo.bare or repo.working_tree_dir is None:
         repo.close()
         raise GitError(f"{path}: the repository has no working tree")
+    repo.git.update_environment(**GIT_ENVIRONMENT)
     return Repository(repo)

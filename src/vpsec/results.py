@@ -99,11 +99,13 @@ class AuditEntry:
     """One breach or notice found in the history."""
 
     level: str  # "breach" or "notice"
-    change: str  # modified, deleted, renamed, unsigned, no-trailer, dropped-in-merge, …
+    change: str  # modified, renamed, deleted, excluded, duplicate, unsigned, no-trailer, mode, …
     path: str
     message: str
     commit: CommitRef
     decision: str | None = None
+    # The other commit a breach is about (where a duplicated decision was first committed).
+    related: CommitRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,12 +54,9 @@ def _show(result: T, result_type: type[T], name: str) -> None:
 
 def decide(options: DecideOptions) -> int:
     """`vpsec decide`: write a Decision and commit exactly that file. Prints id and commit."""
-    from vpsec.decide import record_decision
+    from vpsec.decide import check_text, record_decision
 
-    if not options.text.strip():
-        raise UsageError("the decision text is empty")
-    if not options.made_by.strip():
-        raise UsageError("--by: say who made the decision")
+    check_text(options)
     recorded = record_decision(options)
     sys.stdout.write(
         f"Recorded decision {recorded.id} in {recorded.path}, commit {recorded.commit}\n"

@@ -35,6 +35,7 @@ def entry_json(entry: AuditEntry) -> dict[str, Any]:
         "decision": entry.decision,
         "message": entry.message,
         "commit": _commit_json(entry.commit),
+        "related_commit": _commit_json(entry.related) if entry.related else None,
     }
 
 
@@ -61,6 +62,8 @@ def render_text(result: AuditResult, options: RenderOptions) -> str:
         for entry in entries:
             out.append(f"  {entry.level.upper()} {entry.change}: {terminal_line(entry.message)}")
             out.append(f"    {commit_line(entry.commit)}")
+            if entry.related is not None:
+                out.append(f"    first in {commit_line(entry.related)}")
     out.append("")
     if result.breaches:
         out.append("The audit trail is NOT intact: decisions were changed after they were made.")

@@ -8,6 +8,7 @@ piece of data goes through the terminal sanitiser.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from vpsec.render import RenderOptions
@@ -16,6 +17,7 @@ from vpsec.render.terminal import terminal_line
 from vpsec.results import LogEntry, LogResult
 
 EMPTY = "No decisions in the git history."
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def entry_json(entry: LogEntry) -> dict[str, Any]:
@@ -37,7 +39,9 @@ def entry_json(entry: LogEntry) -> dict[str, Any]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    # Only real white space is folded: a control character in the text stays, to be
+    # shown escaped, rather than vanish as str.split() would make it.
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 def render_text(result: LogResult, options: RenderOptions) -> str:
