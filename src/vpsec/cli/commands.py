@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from vpsec import __version__
-from vpsec.cli import check, git_cmds, report_cmd, workspace_cmds
+from vpsec.cli import check, git_cmds, report_cmd, sheet_cmds, workspace_cmds
 from vpsec.cli.state import STATE
 
 app = typer.Typer(
@@ -50,3 +50,4 @@ git_cmds.register(app)
 report_cmd.register(app)
 check.register(app)
 workspace_cmds.register(app)
+sheet_cmds.register(app)
