@@ -77,3 +77,34 @@ def test_emoji_are_counted_as_github_may_count_them() -> None:
     assert utf16_units("🔴") == 2
     assert utf16_units("⚠️") == 2
     assert utf16_units("abc") == 3
+
+
+def test_a_long_diff_comment_is_cut_at_a_line_and_says_so() -> None:
+    from vpsec.render.diff import MARKER, render_markdown
+    from vpsec.results import DiffResult, RecordRef
+
+    introduced = tuple(many(900, Severity.ERROR, "e"))
+    added = tuple(
+        RecordRef(f"trf-{i:05d}", f"transfers/trf-{i:05d}.yaml", {"kind": "Transfer"})
+        for i in range(900)
+    )
+    result = DiffResult(
+        base="main",
+        head="feature/x",
+        added=added,
+        removed=(),
+        changed=(),
+        moved=(),
+        introduced=introduced,
+        resolved=(),
+        version="0.1.0",
+    )
+    text = render_markdown(result, RenderOptions())
+    assert text.startswith(MARKER)
+    assert utf16_units(text) < COMMENT_LIMIT
+    match = re.search(r"\*\*Cut here: (\d+) more lines\*\*", text)
+    assert match
+    # New findings come first, so what is cut is the end: the record list.
+    assert "### Findings introduced" in text
+    html = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    assert "<blockquote>" in html and "vpsec diff" in html

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from vpsec import __version__
 from vpsec.app.options import fail_level
 from vpsec.errors import ConfigError, GitError, UsageError
+from vpsec.findings import Finding
 from vpsec.output import emit
-from vpsec.results import DiffResult
+from vpsec.results import DiffResult, RecordChange, RecordRef
 
 WORKING_TREE = "working tree"
 
@@ -71,7 +72,7 @@ def run_diff(options: DiffOptions) -> DiffResult:
             head_label = options.head
             head_files = {entry.rel for entry in repo.tree_entries(head_sha, prefix)}
             head_has_file = head_files.__contains__
-        return compare(
+        compared = compare(
             base,
             head,
             base_label=options.base,
@@ -81,8 +82,37 @@ def run_diff(options: DiffOptions) -> DiffResult:
             version=__version__,
             shas=(base_sha, head_sha),
         )
+        return from_repository_root(compared, prefix)
     finally:
         repo.close()
+
+
+def from_repository_root(result: DiffResult, prefix: str) -> DiffResult:
+    """Record and finding paths relative to the repository root, as in every output format
+    (docs/ci.md, "Paths"), so a link in the pull-request comment lands on the file."""
+    if not prefix:
+        return result
+
+    def finding(f: Finding) -> Finding:
+        return replace(f, path=f"{prefix}{f.path}")
+
+    def ref(r: RecordRef) -> RecordRef:
+        return replace(r, path=f"{prefix}{r.path}")
+
+    def change(c: RecordChange) -> RecordChange:
+        moved = f"{prefix}{c.moved_from}" if c.moved_from is not None else None
+        return replace(c, path=f"{prefix}{c.path}", moved_from=moved)
+
+    return replace(
+        result,
+        added=tuple(map(ref, result.added)),
+        removed=tuple(map(ref, result.removed)),
+        hidden=tuple(map(ref, result.hidden)),
+        changed=tuple(map(change, result.changed)),
+        moved=tuple(map(change, result.moved)),
+        introduced=tuple(map(finding, result.introduced)),
+        resolved=tuple(map(finding, result.resolved)),
+    )
 
 
 def diff(options: DiffOptions) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 from vpsec.findings import Finding, Severity
 from vpsec.render import RenderOptions
 from vpsec.render.links import rule_help_url
+from vpsec.render.markdown import cap_lines
 from vpsec.render.markdown_text import markdown_code, markdown_message, markdown_text
 from vpsec.render.terminal import terminal_line
 from vpsec.results import DiffResult, FieldChange, RecordRef
@@ -247,7 +248,8 @@ def render_markdown(result: DiffResult, options: RenderOptions) -> str:
             f"| {change} | {markdown_code(rid)} | {markdown_code(path)} | {markdown_text(what)} |"
             for change, rid, path, what in records
         ]
-    return "\n".join(out) + "\n"
+    # A comment over GitHub's limit is refused whole: new problems come first, so cut the end.
+    return cap_lines("\n".join(out) + "\n", pointer="`vpsec diff` with `--format text`")
 
 
 # --------------------------------------------------------------------- json

@@ -224,6 +224,38 @@ def render_within(
     return attempt(low)
 
 
+def cap_lines(
+    text: str,
+    *,
+    pointer: str,
+    limit: int = COMMENT_LIMIT,
+    measure: Callable[[str], int] = utf16_units,
+    limit_name: str = "the 65,536-character limit of a comment",
+) -> str:
+    """Markdown whose most important part comes first, cut at a line so that it and a
+    closing note measure under `limit` (whole lines keep every table well formed)."""
+    if measure(text) < limit:
+        return text
+    lines = text.rstrip("\n").split("\n")
+
+    def attempt(count: int) -> str:
+        left = len(lines) - count
+        note = (
+            f"> ⚠️ **Cut here: {left} more line{'' if left == 1 else 's'}** would go past "
+            f"{limit_name}. The full text: {pointer}."
+        )
+        return "\n".join([*lines[:count], "", note]) + "\n"
+
+    low, high = 0, len(lines) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(attempt(middle)) < limit:
+            low = middle
+        else:
+            high = middle - 1
+    return attempt(low)
+
+
 def render(result: RunResult, options: RenderOptions) -> str:
     """The run as GitHub-flavoured Markdown, capped to fit one comment."""
     return render_within(
