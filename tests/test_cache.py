@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, EXAMPLE, REPO, VPSEC
-from vpsec.load import cache as cache_module
 from vpsec.app import CheckOptions, run_check
-from vpsec.load.cache import CACHE_DIR, Cache
 from vpsec.findings import RunResult
+from vpsec.load import cache as cache_module
 from vpsec.load import workspace as workspace_module
+from vpsec.load.cache import CACHE_DIR, Cache
 from vpsec.load.config import load_config
 from vpsec.load.scan import scan_workspace
 from vpsec.load.workspace import load_scanned
@@ -217,3 +217,59 @@ def test_positions_that_do_not_fit_are_refused() -> None:
 
     with pytest.raises(ValueError, match="positions"):
         _decode_documents([[0, {"a": [1, 2]}, 1, 1, [1, 1]]])
+
+
+def test_the_signature_is_checked_before_any_json_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy_example(tmp_path)
+    _assess(root)
+    stats = root / CACHE_DIR / "stats.json"
+    _, _, payload = stats.read_bytes().partition(b"\n")
+    stats.write_bytes(b"0" * 64 + b"\n" + payload)  # someone else's signature
+    parsed: list[bytes] = []
+    real_loads = json.loads
+
+    def loads(data: bytes, **kwargs: object) -> object:
+        parsed.append(data)
+        return real_loads(data, **kwargs)
+
+    monkeypatch.setattr(cache_module.json, "loads", loads)
+    cache = Cache.open(root)
+    assert cache.enabled and cache.known_digest("sites/kamituga.yaml", (0, 0, 0)) is None
+    assert parsed == []
+
+
+def test_an_oversized_cache_file_is_not_read(tmp_path: Path) -> None:
+    """The size comes from the open file: a huge (here sparse) file costs no memory."""
+    import tracemalloc
+
+    root = _copy_example(tmp_path)
+    expected = _assess(root, use_cache=False)
+    (root / CACHE_DIR).mkdir(parents=True)
+    with (root / CACHE_DIR / "stats.json").open("wb") as handle:
+        handle.truncate(cache_module.MAX_FILE_BYTES + 1)
+    tracemalloc.start()
+    try:
+        Cache.open(root)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000
+    assert _assess(root) == expected
+
+
+def test_a_cache_that_is_not_vpsecs_is_named_once_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _copy_example(tmp_path)
+    expected = _assess(root, use_cache=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".vpsec").mkdir()
+    (root / CACHE_DIR).symlink_to(elsewhere)
+    capsys.readouterr()
+    assert _assess(root) == expected
+    err = capsys.readouterr().err
+    assert err == "vpsec: not using the cache in .vpsec/cache: .vpsec/cache is a symbolic link\n"
+    assert list(elsewhere.iterdir()) == []

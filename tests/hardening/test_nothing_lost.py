@@ -17,7 +17,9 @@ import importlib.util
 import json
 import os
 import signal
+import stat
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +31,7 @@ from conftest import AS_OF, REPO, VPSEC, WriteWorkspace
 from vpsec.atomic import write_atomic
 from vpsec.cli import app
 from vpsec.cli.errors import run as run_cli
+from vpsec.errors import OutputError
 
 SRC = REPO / "src" / "vpsec"
 PREVIOUS = b'{"previous": "output, which must survive"}\n'
@@ -257,3 +260,113 @@ def test_output_written_by_the_cli_is_readable_by_others(
         os.umask(old)
     assert _mode(output) == 0o644
     capsys.readouterr()
+
+
+# -- what --output does with what is already there ----------------------------------------------
+
+
+def _null_device(folder: Path) -> Path:
+    """A character device like /dev/null: a copy of it where one can be made (root)."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    path = folder / "null"
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    path.chmod(0o666)  # mknod applies the umask
+    return path
+
+
+def _same_node(before: os.stat_result, path: Path) -> bool:
+    after = path.lstat()
+    return (after.st_ino, after.st_mode, after.st_rdev) == (
+        before.st_ino,
+        before.st_mode,
+        before.st_rdev,
+    )
+
+
+def test_a_named_pipe_is_written_to_its_reader(
+    write_workspace: WriteWorkspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o fifo` feeds the process reading it; the pipe is not replaced by a file."""
+    root = write_workspace({"sites/a.yaml": SITE})
+    fifo = tmp_path / "findings.pipe"
+    os.mkfifo(fifo)
+    before = fifo.lstat()
+    received: list[bytes] = []
+
+    def read() -> None:
+        with fifo.open("rb") as pipe:
+            received.append(pipe.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    args = ["validate", str(root), "--no-cache", "--as-of", AS_OF, "-f", "json", "-o", str(fifo)]
+    assert run_cli(app, args) == 0
+    reader.join(timeout=30)
+    assert not reader.is_alive()
+    assert json.loads(received[0])["summary"]["records"] == 1
+    assert _same_node(before, fifo)
+    assert _debris(tmp_path) == []
+    capsys.readouterr()
+
+
+def test_a_device_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """`-o /dev/null` (here a copy of it): still the device, its mode untouched."""
+    device = _null_device(tmp_path)
+    before = device.lstat()
+    write_atomic(device, "x" * 100_000)
+    assert _same_node(before, device) and before.st_mode & 0o777 == 0o666
+    assert _debris(tmp_path) == []
+
+
+def test_a_link_to_a_device_is_followed_to_it(tmp_path: Path) -> None:
+    device = _null_device(tmp_path)
+    link = tmp_path / "out.txt"
+    link.symlink_to(device)
+    before, link_before = device.lstat(), link.lstat()
+    write_atomic(link, "findings\n")
+    assert _same_node(before, device) and _same_node(link_before, link)
+
+
+def test_a_link_to_a_file_replaces_the_file_atomically(tmp_path: Path) -> None:
+    """The link stays a link; its target gets the new content in one step, keeping its mode."""
+    (tmp_path / "published").mkdir()
+    target = tmp_path / "published" / "report.md"
+    target.write_text("old")
+    target.chmod(0o604)
+    link = tmp_path / "report.md"
+    link.symlink_to(Path("published") / "report.md")
+    chain = tmp_path / "latest.md"
+    chain.symlink_to("report.md")  # a link to the link
+    write_atomic(chain, "new")
+    assert link.is_symlink() and chain.is_symlink()
+    assert target.read_text() == "new" and _mode(target) == 0o604
+    assert _debris(tmp_path) == [] and _debris(target.parent) == []
+
+
+def test_a_dangling_link_is_followed_but_never_by_a_writer_that_must_not_overwrite(
+    tmp_path: Path,
+) -> None:
+    """As cp: -o through a dangling link creates its target. init, new and decide never do."""
+    dangling = tmp_path / "out.txt"
+    dangling.symlink_to("made.txt")
+    write_atomic(dangling, "made")
+    assert (tmp_path / "made.txt").read_text() == "made" and dangling.is_symlink()
+    planted = tmp_path / "record.yaml"
+    planted.symlink_to(tmp_path / "elsewhere.yaml")
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(planted, "record", overwrite=False)
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+
+@pytest.mark.parametrize("kind", ["folder", "link-to-folder"])
+def test_a_folder_is_an_error(tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    output = folder
+    if kind == "link-to-folder":
+        output = tmp_path / "out"
+        output.symlink_to(folder)
+    with pytest.raises(OutputError, match="is a folder"):
+        write_atomic(output, "x")
+    assert list(folder.iterdir()) == []

@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from stat import S_ISREG
+from stat import S_ISLNK, S_ISREG
 from typing import Any
 
 from vpsec import __version__
@@ -48,6 +48,7 @@ from vpsec.load.yamlread import Path_, RawDocument, YamlProblem
 FORMAT = 1
 CACHE_DIR = Path(".vpsec") / "cache"
 STATS = "stats.json"
+TAG_FILE = "CACHEDIR.TAG"
 PARSED = "parsed.json"
 RUNS = "runs"  # one file per run key, so a warm run reads only its own
 MAX_RUNS = 8
@@ -199,11 +200,6 @@ class Cache:
     def enabled(self) -> bool:
         return self.root is not None
 
-    @property
-    def folder(self) -> Path | None:
-        """Where the cache is, for people; it is never opened by this path."""
-        return None if self.root is None else self.root / CACHE_DIR
-
     def _refuse(self, reason: object) -> None:
         """Use no cache for the rest of the run, and say why (once: the cache is then off)."""
         if self.root is not None:
@@ -241,13 +237,13 @@ class Cache:
             return None
         return document.get("data")
 
-    def _write(self, folder: int, name: str, data: Any) -> None:
+    def _write(self, folder: int, name: str, data: Any, sub: str = "") -> None:
         assert self.key is not None
         payload = json.dumps({"format": _format(), "data": data}, separators=(",", ":")).encode()
         if len(payload) + 65 > MAX_FILE_BYTES:
             return  # it would not be read back
         mac = hmac.new(self.key, payload, hashlib.sha256).hexdigest().encode()
-        write_atomic_in(folder, name, mac + b"\n" + payload, shown=CACHE_DIR / name)
+        write_atomic_in(folder, name, mac + b"\n" + payload, shown=CACHE_DIR / sub / name)
 
     # Files.
 
@@ -306,33 +302,27 @@ class Cache:
         if self.enabled and _HEX.fullmatch(key):
             self._new_runs[key] = payload
 
-    def _prune_runs(self, runs: int) -> None:
-        """Keep the most recent MAX_RUNS run files; anything else in runs/ leaves it alone."""
-        found = []
-        with os.scandir(runs) as entries:
-            for entry in entries:
-                if entry.name.endswith(".json") and _HEX.fullmatch(entry.name[:-5]):
-                    # Only regular files are removed: unlinking a link would be harmless, but
-                    # a cache holding one is not vpsec's, and nothing is deleted from it.
-                    info = entry.stat(follow_symlinks=False)
-                    if not S_ISREG(info.st_mode):
-                        raise Unconfined(f"{CACHE_DIR / RUNS / entry.name} is not a regular file")
-                    found.append((info.st_mtime_ns, entry.name))
-        found.sort(reverse=True)
-        for _, name in found[MAX_RUNS:]:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(name, dir_fd=runs)
-
     def save(self) -> None:
         """Write what changed; only what this run saw is kept, so deleted files do not pile up."""
         if self.root is None:
             return
         try:
             with open_folder(self.root, CACHE_DIR, create=True) as folder:
-                if _entry(folder, "CACHEDIR.TAG") is None:
-                    write_atomic_in(folder, "CACHEDIR.TAG", TAG.encode(), shown=CACHE_DIR)
+                # Nothing is written into a cache holding anything but regular files where
+                # vpsec's own go: it is not vpsec's (the checks raise Unconfined).
+                tag = _entry(folder, TAG_FILE)
+                for name in (".gitignore", PARSED, STATS):
+                    _entry(folder, name)
+                with (
+                    contextlib.suppress(Missing),
+                    open_folder(folder, PurePath(RUNS), shown=CACHE_DIR) as runs,
+                ):
+                    _run_files(runs)
+                if tag is None:
+                    shown = CACHE_DIR / TAG_FILE
+                    write_atomic_in(folder, TAG_FILE, TAG.encode(), shown=shown)
                     # Kept out of git even where the workspace's .gitignore does not say so.
-                    write_atomic_in(folder, ".gitignore", b"*\n", shown=CACHE_DIR)
+                    write_atomic_in(folder, ".gitignore", b"*\n", shown=CACHE_DIR / ".gitignore")
                 if self._parsed_dirty:
                     self._write(folder, PARSED, self._seen_parsed)
                 if self._stats_dirty or self._parsed_dirty:
@@ -340,13 +330,30 @@ class Cache:
                 if self._new_runs:
                     with open_folder(folder, PurePath(RUNS), create=True, shown=CACHE_DIR) as runs:
                         for key, payload in self._new_runs.items():
-                            self._write(runs, f"{key}.json", payload)
-                        self._prune_runs(runs)
+                            self._write(runs, f"{key}.json", payload, RUNS)
+                        for _, stale in _run_files(runs)[MAX_RUNS:]:
+                            with contextlib.suppress(FileNotFoundError):
+                                os.unlink(stale, dir_fd=runs)
         except Unconfined as problem:
             self._refuse(problem)
         except (OSError, OutputError):
             # A read-only workspace or a full disk: the run's results stand without a cache.
             return
+
+
+def _run_files(runs: int) -> list[tuple[int, str]]:
+    """(mtime, name) of the run files in runs, newest first; Unconfined if it holds a non-file."""
+    found = []
+    with os.scandir(runs) as entries:
+        for entry in entries:
+            info = entry.stat(follow_symlinks=False)
+            if not S_ISREG(info.st_mode):
+                # Unlinking a link would be harmless, but a cache holding one is not vpsec's.
+                raise Unconfined(_not_a_file(CACHE_DIR / RUNS / entry.name, info.st_mode))
+            if entry.name.endswith(".json") and _HEX.fullmatch(entry.name[:-5]):
+                found.append((info.st_mtime_ns, entry.name))
+    found.sort(reverse=True)
+    return found
 
 
 def _entry(folder: int, name: str) -> os.stat_result | None:
@@ -356,8 +363,12 @@ def _entry(folder: int, name: str) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     if not S_ISREG(info.st_mode):
-        raise Unconfined(f"{CACHE_DIR / name} is not a regular file")
+        raise Unconfined(_not_a_file(CACHE_DIR / name, info.st_mode))
     return info
+
+
+def _not_a_file(shown: PurePath, mode: int) -> str:
+    return f"{shown} is a symbolic link" if S_ISLNK(mode) else f"{shown} is not a regular file"
 
 
 def _read_regular(folder: int, name: str, shown: PurePath) -> bytes | None:
