@@ -144,7 +144,12 @@ def _left_out_line(
 ) -> str:
     kept_ids = {id(f) for f in kept}
     counts = Counter(f.severity.value for f in result.findings if id(f) not in kept_ids)
-    parts = [f"{counts[s.value]} {s.value}" for s in Severity if counts[s.value]]
+    words = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    parts = [
+        f"{counts[s.value]} {words[s]}{'' if counts[s.value] == 1 else 's'}"
+        for s in Severity
+        if counts[s.value]
+    ]
     if len(result.waived) - waived:
         parts.append(f"{len(result.waived) - waived} waived")
     total = len(result.findings) - len(kept) + len(result.waived) - waived
