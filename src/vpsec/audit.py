@@ -20,6 +20,7 @@ see (a submodule, a symbolic link to a decision) is refused.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,12 @@ NOTICE = "notice"
 # Caches of tree objects and of per-tree results; cleared (never wrong, only
 # slower) when they grow past this many entries.
 _CACHE_LIMIT = 200_000
+# Commits whose trees and record blobs are read ahead together, in a few batches.
+_WINDOW = 200
+# A record file larger than this is not read by the audit (nor, with any sane
+# limits.max_file_mb, by the loader): its size alone says it holds no decision.
+_LARGEST_READ = 1 << 30
+_SUFFIXES = (".yaml", ".yml")
 _MAX_LINK_HOPS = 40
 _APPEND_ONLY = "decisions are append-only (record a new decision that supersedes it instead)"
 _NEVER_REMOVED = "decisions are never removed (record a new decision that supersedes it instead)"
@@ -56,6 +63,11 @@ def commit_ref(commit: Commit) -> CommitRef:
         commit.committer.when.isoformat(),
         commit.subject,
     )
+
+
+def revision_ref(repository: Repository, sha: str) -> CommitRef:
+    """The CommitRef of a revision (for entries that `decision_changes` attributes to it)."""
+    return commit_ref(repository.read_commit(sha))
 
 
 # ------------------------------------------------------------ what a tree holds
@@ -97,6 +109,18 @@ class _Part:
     locations: frozenset[Location] = frozenset()
     links: tuple[_Link, ...] = ()
     submodules: tuple[str, ...] = ()
+
+
+_NOTHING = _Part()
+
+
+@dataclass(frozen=True, slots=True)
+class _Folder:
+    """The last version of a folder computed at one place: its entries and what each adds."""
+
+    items: frozenset[TreeItem]
+    contributions: dict[TreeItem, _Part]
+    part: _Part
 
 
 class _Filters:
@@ -151,26 +175,74 @@ class _Trees:
         self._parts: dict[tuple[str, str, _Root | None], _Part] = {}
         self._docs: dict[str, tuple[DecisionDoc, ...]] = {}
         self._sizes: dict[str, int] = {}
+        self._accepted: dict[tuple[str | None, str], bool] = {}
+        self._folders: dict[tuple[str, _Root | None], _Folder] = {}
+        self._seen: dict[str, frozenset[TreeItem]] = {}
 
     def tree(self, oid: str) -> tuple[TreeItem, ...]:
         items = self._trees.get(oid)
         if items is None:
-            if len(self._trees) > _CACHE_LIMIT:
-                self._trees.clear()
             items = self._trees[oid] = self.repo.read_tree(oid)
         return items
 
+    def forget(self) -> None:
+        """Drop what was read, when it grew large (kept results stay right, only slower)."""
+        if len(self._trees) > _CACHE_LIMIT:
+            self._trees.clear()
+            self._seen.clear()
+        if len(self._docs) > _CACHE_LIMIT:
+            self._docs.clear()
+            self._sizes.clear()
+
+    def prefetch(self, trees: list[str]) -> None:
+        """Read the trees (and every YAML blob in them) not known yet, folder level by level.
+
+        Batched reads cost one round trip to git per batch instead of one per
+        object, which was most of an audit's time. Only entries that differ
+        from the last version of the same folder are looked at.
+        """
+        pending = {oid: "" for oid in trees if oid not in self._trees}
+        blobs: dict[str, None] = {}
+        while pending:
+            found: dict[str, str] = {}
+            for oid, items in self.repo.read_trees(list(pending)):
+                self._trees[oid] = items
+                path = pending[oid]
+                seen = self._seen.get(path, frozenset())
+                current = frozenset(items)
+                self._seen[path] = current
+                for item in current - seen:
+                    if item.is_tree and item.oid not in self._trees:
+                        found.setdefault(item.oid, f"{path}{item.name}/")
+                    elif (
+                        item.is_regular
+                        and item.name.endswith(_SUFFIXES)
+                        and item.oid not in self._docs
+                    ):
+                        blobs[item.oid] = None
+            pending = found
+        for oid, size, data in self.repo.read_blobs(list(blobs), _LARGEST_READ):
+            if size >= 0:  # a missing blob is read again where it is needed, naming its commit
+                self._sizes[oid] = size
+                self._docs[oid] = () if data is None else decision_documents(data)
+
     def docs(self, oid: str, max_bytes: int = 2**63) -> tuple[DecisionDoc, ...]:
         """The Decision documents of a blob (none when it is over the loader's size limit)."""
-        size = self._sizes.get(oid)
-        if size is None:
-            size = self._sizes[oid] = self.repo.blob_size(oid)
-        if size > max_bytes:
-            return ()
-        docs = self._docs.get(oid)
-        if docs is None:
-            docs = self._docs[oid] = decision_documents(self.repo.read_blob(oid))
-        return docs
+        if oid not in self._docs:
+            self._sizes[oid] = self.repo.blob_size(oid)
+            data = self.repo.read_blob(oid) if self._sizes[oid] <= _LARGEST_READ else b""
+            self._docs[oid] = decision_documents(data)
+        return () if self._sizes[oid] > max_bytes else self._docs[oid]
+
+    def _accepts(self, root: _Root, record_filter: RecordFilter, rel: str) -> bool:
+        # Most paths are seen in many commits; the filter's patterns run once per path.
+        key = (root.config, rel)
+        known = self._accepted.get(key)
+        if known is None:
+            if len(self._accepted) > _CACHE_LIMIT:
+                self._accepted.clear()
+            known = self._accepted[key] = record_filter.accepts(rel)
+        return known
 
     def snapshot(self, tree: str) -> _Part:
         """Every decision of a commit's tree."""
@@ -187,36 +259,68 @@ class _Trees:
             root = _Root(path, config.oid)
         elif path == self.prefix:
             root = _Root(path, None)
-        record_filter, max_bytes = self.filters.of(root.config) if root else (RecordFilter([]), 0)
-        locations: set[Location] = set()
-        links: list[_Link] = []
-        submodules: list[str] = []
-        for item in items:
-            child = path + item.name
-            if item.is_tree:
-                part = self._part(item.oid, child + "/", root)
-                locations.update(part.locations)
-                links.extend(part.links)
-                submodules.extend(part.submodules)
-                continue
-            if root is None:
-                continue  # outside every workspace folder: not a record
-            rel = child[len(root.prefix) :]
-            if item.is_gitlink:
-                if _reads_folder(record_filter, rel):
-                    submodules.append(child)
-            elif not record_filter.accepts(rel):
-                continue
-            elif item.is_link:
-                links.append(_Link(child, item.oid, root.prefix))
-            elif item.is_regular:
-                for index, doc in enumerate(self.docs(item.oid, max_bytes)):
-                    locations.add(Location(doc.id, child, rel, item.oid, item.mode, index))
-        result = _Part(frozenset(locations), tuple(links), tuple(submodules))
+        # Start from the last version of this folder in this workspace: only the entries
+        # that differ are looked at, and the sets of decisions are adjusted in C.
+        last = self._folders.get((path, root))
+        current = frozenset(items)
+        if last is None:
+            contributions: dict[TreeItem, _Part] = {}
+            locations: frozenset[Location] = frozenset()
+            gone: frozenset[TreeItem] = frozenset()
+            came = current
+        else:
+            contributions = dict(last.contributions)
+            locations = last.part.locations
+            gone, came = last.items - current, current - last.items
+        removed: set[Location] = set()
+        for item in gone:
+            removed.update(contributions.pop(item, _NOTHING).locations)
+        added: set[Location] = set()
+        for item in came:
+            contribution = self._item(item, path, root)
+            if contribution is not _NOTHING:
+                contributions[item] = contribution
+                added.update(contribution.locations)
+            else:
+                contributions.pop(item, None)
+        if removed or added:
+            locations = (locations - removed) | added
+        links = tuple(link for c in contributions.values() for link in c.links)
+        submodules = tuple(sub for c in contributions.values() for sub in c.submodules)
+        result = _Part(locations, links, submodules)
+        self._folders[(path, root)] = _Folder(current, contributions, result)
         if len(self._parts) > _CACHE_LIMIT:
             self._parts.clear()
         self._parts[key] = result
         return result
+
+    def _item(self, item: TreeItem, path: str, root: _Root | None) -> _Part:
+        """What one entry of a folder adds: a sub-folder's decisions, a file's, a link, a module."""
+        child = path + item.name
+        if item.is_tree:
+            part = self._part(item.oid, child + "/", root)
+            return part if part.locations or part.links or part.submodules else _NOTHING
+        if root is None:
+            return _NOTHING  # outside every workspace folder: not a record
+        record_filter, max_bytes = self.filters.of(root.config)
+        rel = child[len(root.prefix) :]
+        if item.is_gitlink:
+            return _Part(submodules=(child,)) if _reads_folder(record_filter, rel) else _NOTHING
+        if not self._accepts(root, record_filter, rel):
+            return _NOTHING
+        if item.is_link:
+            return _Part(links=(_Link(child, item.oid, root.prefix),))
+        if not item.is_regular:
+            return _NOTHING
+        docs = self.docs(item.oid, max_bytes)
+        if not docs:
+            return _NOTHING
+        return _Part(
+            frozenset(
+                Location(doc.id, child, rel, item.oid, item.mode, index)
+                for index, doc in enumerate(docs)
+            )
+        )
 
     def lookup(self, tree: str, path: str) -> TreeItem | None:
         """The entry at path in a tree, or None."""
@@ -567,10 +671,13 @@ class _Walker:
             return self.walk
         order = repo.commits_between(head, self.walk.since)
         self._walked = set(order)
-        commits = [repo.read_commit(sha) for sha in order]
+        commits = repo.read_commits(order)
         for commit in commits:
             self._children.update(commit.parents)
-        for commit in commits:
+        for position, commit in enumerate(commits):
+            if position % _WINDOW == 0:
+                self.trees.forget()
+                self.trees.prefetch([c.tree for c in commits[position : position + _WINDOW]])
             try:
                 self._commit(commit)
             except Unreadable as error:
@@ -581,6 +688,11 @@ class _Walker:
             except GitError as error:
                 raise GitError(
                     f"commit {commit.sha[:12]} ({shown(commit.subject)[:60]}): {error}"
+                ) from None
+            except RecursionError:
+                raise GitError(
+                    f"commit {commit.sha[:12]} cannot be audited: its folders are nested deeper "
+                    "than vpsec reads; vpsec does not vouch for history it cannot read"
                 ) from None
         self.walk.entries = self.judge.entries
         return self.walk
@@ -776,7 +888,13 @@ def audit_history(root: Path, since: str | None, require_signed: bool) -> AuditR
 
 
 class WorkingTreeSource:
-    """The workspace on disk as a TreeSource: vpsec.yaml and the files the loader reads."""
+    """The workspace on disk as a TreeSource, like a revision's: its files by path.
+
+    Record files are those the loader reads (a link to a file inside the
+    workspace included); other regular files are listed too, so that a
+    decision hidden by `exclude` is told from one deleted. Hidden folders
+    and links to folders are not entered, as by the loader.
+    """
 
     label = "working tree"
 
@@ -786,11 +904,18 @@ class WorkingTreeSource:
     def entries(self) -> Iterator[TreeEntry]:
         from vpsec.load.config import load_config
 
-        config_path = self.root / WORKSPACE_FILE
-        yield TreeEntry(WORKSPACE_FILE, config_path.stat().st_size, "")
         found, _skipped = discover(self.root, load_config(self.root)[0].exclude)
+        listed = {source.rel for source in found}
         for source in found:
             yield TreeEntry(source.rel, source.path.stat().st_size, "")
+        for folder, folders, files in os.walk(self.root):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            base = Path(folder).relative_to(self.root).as_posix()
+            for name in files:
+                rel = name if base == "." else f"{base}/{name}"
+                path = Path(folder) / name
+                if rel not in listed and path.is_file() and not path.is_symlink():
+                    yield TreeEntry(rel, path.stat().st_size, "")
 
     def read(self, entry: TreeEntry) -> bytes:
         return (self.root / entry.rel).read_bytes()
@@ -801,21 +926,29 @@ def _blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def _source_decisions(source: TreeSource) -> tuple[frozenset[Location], dict[str, str]]:
-    """The decisions of a TreeSource, and the content id of each of its files."""
-    entries = list(source.entries())
-    config = next((e for e in entries if e.rel == WORKSPACE_FILE), None)
+def _source_decisions(
+    source: TreeSource,
+) -> tuple[frozenset[Location], Callable[[str], str | None]]:
+    """The decisions of a TreeSource, and what is at a path of it (its content id, or None)."""
+    entries = {entry.rel: entry for entry in source.entries()}
+    config = entries.get(WORKSPACE_FILE)
     record_filter, max_bytes = _filter_of(None if config is None else source.read(config))
     locations: set[Location] = set()
     contents: dict[str, str] = {}
-    for entry in entries:
-        if not record_filter.accepts(entry.rel) or entry.size > max_bytes:
+    for rel, entry in sorted(entries.items()):
+        if not record_filter.accepts(rel) or entry.size > max_bytes:
             continue
         data = source.read(entry)
-        blob = contents[entry.rel] = _blob_id(data)
+        blob = contents[rel] = _blob_id(data)
         for index, doc in enumerate(decision_documents(data)):
-            locations.add(Location(doc.id, entry.rel, entry.rel, blob, 0, index))
-    return frozenset(locations), contents
+            locations.add(Location(doc.id, rel, rel, blob, 0, index))
+
+    def present(rel: str) -> str | None:
+        if rel not in contents and rel in entries:
+            contents[rel] = _blob_id(source.read(entries[rel]))
+        return contents.get(rel)
+
+    return frozenset(locations), present
 
 
 def decision_changes(base: TreeSource, head: TreeSource, ref: CommitRef) -> tuple[AuditEntry, ...]:
@@ -826,7 +959,7 @@ def decision_changes(base: TreeSource, head: TreeSource, ref: CommitRef) -> tupl
     head are not entries: adding a decision is what the log is for.
     """
     before, _ = _source_decisions(base)
-    after, contents = _source_decisions(head)
+    after, present = _source_decisions(head)
     judge = _Judge(shown, "in the base revision")
     old, new = _by_id(before), _by_id(after)
     for decision, locations in old.items():
@@ -835,5 +968,5 @@ def decision_changes(base: TreeSource, head: TreeSource, ref: CommitRef) -> tupl
     for decision in sorted(old.keys() | new.keys()):
         was, now = old.get(decision, frozenset()), new.get(decision, frozenset())
         if was != now:
-            judge.compare(decision, was, now, ref, contents.get)
+            judge.compare(decision, was, now, ref, present)
     return tuple(entry for entry in judge.entries if entry.level == BREACH)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 MODE_TREE = 0o040000
 MODE_LINK = 0o120000
@@ -76,9 +77,8 @@ class Commit:
         return [value for name, value in trailers(self.message) if name.lower() == wanted]
 
 
-@dataclass(frozen=True, slots=True)
-class TreeItem:
-    """One entry of a tree object."""
+class TreeItem(NamedTuple):
+    """One entry of a tree object (a tuple: trees have many, and sets of them are compared)."""
 
     name: str
     mode: int
@@ -177,24 +177,52 @@ def parse_tree(data: bytes, id_bytes: int) -> tuple[TreeItem, ...]:
     read as some other path.
     """
     items: list[TreeItem] = []
-    names: set[bytes] = set()
+    names: set[str] = set()
     position = 0
-    while position < len(data):
-        space = data.find(b" ", position)
-        nul = data.find(b"\0", space + 1) if space >= 0 else -1
-        if space < 0 or nul < 0 or nul + 1 + id_bytes > len(data):
-            raise ObjectFormatError("a tree entry is truncated")
-        mode_text = data[position:space]
-        name = data[space + 1 : nul]
-        if not mode_text or not mode_text.isdigit() or any(c > 0x37 for c in mode_text):
-            raise ObjectFormatError(f"a tree entry has the mode {mode_text[:20]!r}")
-        if name in (b"", b".", b"..") or b"/" in name or name in names:
-            raise ObjectFormatError(f"a tree holds the entry name {name[:80]!r}")
-        names.add(name)
-        oid = data[nul + 1 : nul + 1 + id_bytes].hex()
-        items.append(TreeItem(name.decode("utf-8", "surrogateescape"), int(mode_text, 8), oid))
-        position = nul + 1 + id_bytes
+    for match in _tree_entry(id_bytes).finditer(data):
+        if match.start() != position:
+            break  # bytes between two entries: not a tree
+        raw = match.group()
+        item = _ITEMS.get(raw)
+        if item is None:
+            mode_text, name, oid = match.groups()
+            mode = _MODES.get(mode_text)
+            item = TreeItem(
+                name.decode("utf-8", "surrogateescape"),
+                int(mode_text, 8) if mode is None else mode,
+                oid.hex(),
+            )
+            if len(_ITEMS) > _ITEMS_KEPT:
+                _ITEMS.clear()
+            _ITEMS[raw] = item
+        if item.name in (".", "..") or item.name in names:
+            raise ObjectFormatError(f"a tree holds the entry name {shown(item.name)[:80]!r}")
+        names.add(item.name)
+        items.append(item)
+        position = match.end()
+    if position != len(data):
+        raise ObjectFormatError(f"a tree entry at byte {position} is malformed or truncated")
     return tuple(items)
+
+
+# Most entries of a folder are the same from one version of it to the next: the
+# parsed entry is kept by its bytes (a pure function's memo, bounded).
+_ITEMS: dict[bytes, TreeItem] = {}
+_ITEMS_KEPT = 500_000
+_MODES = {text: int(text, 8) for text in (b"100644", b"100755", b"40000", b"120000", b"160000")}
+
+
+def _tree_entry(id_bytes: int) -> re.Pattern[bytes]:
+    """`mode SP name NUL id`: an octal mode, a name without / or NUL, id_bytes raw bytes."""
+    pattern = _TREE_ENTRIES.get(id_bytes)
+    if pattern is None:
+        pattern = _TREE_ENTRIES[id_bytes] = re.compile(
+            rb"([0-7]{1,7}) ([^\0/]+)\0(.{%d})" % id_bytes, re.DOTALL
+        )
+    return pattern
+
+
+_TREE_ENTRIES: dict[int, re.Pattern[bytes]] = {}
 
 
 def trailers(message: str) -> tuple[tuple[str, str], ...]:

@@ -83,6 +83,11 @@ def git_environment(git_dir: Path) -> dict[str, str]:
     return env
 
 
+# Requests written to `git cat-file --batch` before reading answers (41 bytes each,
+# well inside a pipe's 64 KB).
+_BATCH = 500
+
+
 class Unreadable(GitError):
     """An object of the history that git cannot give or vpsec cannot parse."""
 
@@ -144,6 +149,46 @@ class ObjectReader:
         if kind != expected:
             raise Unreadable(f"object {oid} is a {kind}, not a {expected}")
         return data[:size]
+
+    def many(
+        self, oids: list[str], expected: str, limit: int
+    ) -> Iterator[tuple[str, int, bytes | None]]:
+        """(oid, size, content) of each object, asked in batches; content None over limit.
+
+        A missing object, or one of another type, comes back with size -1: the
+        caller reads it again on its own when it needs it, and that read names
+        the problem. Up to _BATCH requests are written before the answers are
+        read: they fit in the pipe, so writing never waits for git while git
+        waits for us.
+        """
+        if self._batch is None:
+            self._batch = self._start("--batch")
+        process = self._batch
+        assert process.stdin is not None and process.stdout is not None
+        for start in range(0, len(oids), _BATCH):
+            chunk = oids[start : start + _BATCH]
+            try:
+                process.stdin.write(b"".join(oid.encode("ascii") + b"\n" for oid in chunk))
+                process.stdin.flush()
+            except OSError:
+                raise Unreadable("git cat-file stopped while reading objects") from None
+            for oid in chunk:
+                header = process.stdout.readline().rstrip(b"\n").split(b" ")
+                if header == [oid.encode("ascii"), b"missing"]:
+                    yield oid, -1, None
+                    continue
+                if len(header) != 3 or header[0] != oid.encode("ascii") or not header[2].isdigit():
+                    raise Unreadable(f"git cat-file answered {header!r} for object {oid}")
+                kind, size = header[1].decode("ascii", "replace"), int(header[2])
+                if kind != expected or size > limit:
+                    for _offset in range(0, size + 1, 1 << 20):  # read past it, keep nothing
+                        process.stdout.read(min(1 << 20, size + 1 - _offset))
+                    yield oid, size if kind == expected else -1, None
+                    continue
+                data = process.stdout.read(size + 1)
+                if len(data) != size + 1:
+                    raise Unreadable(f"object {oid} was cut short by git cat-file")
+                yield oid, size, data[:size]
 
     def close(self) -> None:
         for process in (self._batch, self._check):
@@ -393,6 +438,31 @@ class Repository:
             return parse_commit(sha, self.objects().read(sha, "commit"))
         except ObjectFormatError as error:
             raise Unreadable(f"commit {sha} cannot be read: {error}") from None
+
+    def read_trees(self, oids: list[str]) -> Iterator[tuple[str, tuple[TreeItem, ...]]]:
+        """The entries of the tree objects that can be read, in batches (others left out)."""
+        for oid, _size, data in self.objects().many(oids, "tree", 1 << 62):
+            if data is None:
+                continue
+            with contextlib.suppress(ObjectFormatError):  # read_tree will name the problem
+                yield oid, parse_tree(data, len(oid) // 2)
+
+    def read_commits(self, shas: list[str]) -> list[Commit]:
+        """Many commit objects, read in batches and parsed; Unreadable naming the first bad one."""
+        commits = []
+        for sha, _size, data in self.objects().many(shas, "commit", 1 << 62):
+            if data is None:
+                raise Unreadable(f"commit {sha} is missing from the repository")
+            try:
+                commits.append(parse_commit(sha, data))
+            except ObjectFormatError as error:
+                raise Unreadable(f"commit {sha} cannot be read: {error}") from None
+        return commits
+
+    def read_blobs(self, oids: list[str], limit: int) -> Iterator[tuple[str, int, bytes | None]]:
+        """(oid, size, content) of many blobs, read in batches; content None over limit
+        (size -1: missing, read it alone to learn why)."""
+        return self.objects().many(oids, "blob", limit)
 
     def read_tree(self, oid: str) -> tuple[TreeItem, ...]:
         """The entries of tree object oid; Unreadable when it is missing or malformed."""
