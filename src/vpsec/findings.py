@@ -135,6 +135,10 @@ class RunResult:
     repo_prefix: str = ""
     # The --fail-on level of the run (None: never fail), so SARIF can state the exit code.
     fail_on: Severity | None = Severity.ERROR
+    # A public output (vpsec.withhold): what it withheld, in sentences, and whether a
+    # withheld finding is at or above --fail-on (the exit code never depends on the audience).
+    notices: tuple[str, ...] = ()
+    fails_withheld: bool = False
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}
@@ -153,7 +157,7 @@ class RunResult:
 
     def exit_code(self) -> int:
         """1 when a finding is at or above the run's --fail-on level, else 0."""
-        return 1 if self.at_or_above(self.fail_on) else 0
+        return 1 if self.fails_withheld or self.at_or_above(self.fail_on) else 0
 
     def repo_path(self, path: str) -> str:
         """A workspace-relative path as a path relative to the git repository root."""

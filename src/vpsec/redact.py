@@ -1,33 +1,36 @@
-"""Prepare report data for publication: leave out restricted records, withhold personal names.
+"""Prepare report data for publication: leave out withheld records, withhold personal names.
 
-Everything here works on the plain data (dicts, lists, strings) a report is
-built from, before any template sees it, so no template - built-in or from a
-workspace - can print a name that is not in that data.
+Everything here works on the plain data (dicts, lists, strings) a public
+output is built from, before any template or renderer sees it, so no
+template - built-in or from a workspace - can print a name that is not in
+that data. Which records are withheld at all (restricted, invalid,
+undisclosed) is vpsec.withhold's question; this module is about names.
 
-What `--audience public` does, in order:
+What `--audience public` does with names, in order:
 
-1. Records marked `sensitivity: restricted` are left out, with the findings
-   about them, the waivers on them and every reference to them in other
-   records (`concerns_raised`, `records`).
-2. Every field that holds a personal name - the fields the models declare
-   as `PersonName` (vpsec.models.names), and a waiver's `approved_by` - is
-   replaced by the person's role: a meeting participant by "role,
+1. Every field that holds a personal name - the fields the models declare
+   as `PersonName` (vpsec.models.names), a waiver's `approved_by` included -
+   is replaced by the person's role: a meeting participant by "role,
    organisation"; any other name by the role of the meeting participant with
    that name, or else by the stand-in its field declares ("withheld",
    "representative of <unit>", "commander", "company liaison").
-3. `notes` and `custom` are dropped: they are free-form and written for
+2. `notes` and `custom` are dropped: they are free-form and written for
    internal use.
-4. Every remaining string is scrubbed: each known personal name (the full
-   name as written, the name without honorifics, and each part of the name
-   of three letters or more that is not an honorific, an acronym or a word
-   of an office such as "Head" or "Security") is replaced by
-   "[name withheld]", and the id of each restricted record by
-   "[restricted record]". A name field whose value is only a role ("Head of
-   Security") holds no name to look for.
+3. Every remaining string is scrubbed: each known personal name (the full
+   name as written, the name without ranks and honorifics, and each part of
+   it) is replaced by "[name withheld]", and the id of each withheld record
+   by its placeholder ("[restricted record]"). Matching is on whole words,
+   in any case and any Unicode form (vpsec.phrases). A part of one or two
+   letters ("Li", "An") is withheld where it is written with a capital; a
+   whole name that short, declared in a name field, in any case.
+   A name field whose value is a role ("Head of Security", "Security
+   Manager, Kanyama") or a body ("Ministry of Mines") holds no name to look
+   for, so "Kanyama Gold Project" and "Ministry of Defence" survive.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +40,8 @@ from pydantic import BaseModel
 
 from vpsec.models import KINDS
 from vpsec.models.config import Waiver
-from vpsec.models.names import EACH, PersonNameMarker, name_fields
+from vpsec.models.names import EACH, PersonNameMarker, name_fields, text_fields
+from vpsec.phrases import PhraseMatcher, Replacement, fold, word_spans, words
 
 WITHHELD_NAME = "[name withheld]"
 RESTRICTED_RECORD = "[restricted record]"
@@ -125,11 +129,11 @@ _PARTICLES = frozenset(
         "of",
     ]
 )
-# Words of offices and organisations. A name field may hold a role instead of
-# a name (a waiver `approved_by: Head of Security`): such a value is replaced
-# where it stands, but it is no name to look for in free text, and these words
-# are never taken for a surname, or every "security" in a public report would
-# read "[name withheld]".
+# Words of offices. A name field may hold a role instead of a name (a waiver
+# `approved_by: Head of Security`): such a value is replaced where it stands,
+# but it is no name to look for in free text, and these words are never taken
+# for a surname, or every "security" in a public report would read
+# "[name withheld]".
 _OFFICE_WORDS = frozenset(
     [
         "head",
@@ -146,7 +150,24 @@ _OFFICE_WORDS = frozenset(
         "chairperson",
         "secretary",
         "minister",
+        "governor",
+        "mayor",
+        "operations",
+        "relations",
+        "community",
+        "liaison",
+        "representative",
+        "site",
+        "senior",
+    ]
+)
+# Words that name a body, not a person: a name field whose value starts with
+# one ("Ministry of Mines", "Office of the Governor") holds an organisation.
+_BODY_WORDS = frozenset(
+    [
         "ministry",
+        "ministère",
+        "ministerio",
         "department",
         "directorate",
         "division",
@@ -162,44 +183,129 @@ _OFFICE_WORDS = frozenset(
         "board",
         "team",
         "group",
-        "operations",
-        "relations",
-        "community",
-        "liaison",
-        "representative",
-        "site",
         "project",
         "government",
         "authority",
         "council",
         "commission",
+        "association",
+        "cooperative",
+        "union",
+        "brigade",
+        "battalion",
+        "regiment",
+        "detachment",
+        "inspectorate",
+        "secretariat",
     ]
 )
-_NOT_NAME_WORDS = HONORIFICS | _PARTICLES | _OFFICE_WORDS
-_MIN_TOKEN = 3
+_NOT_NAME_WORDS = HONORIFICS | _PARTICLES | _OFFICE_WORDS | _BODY_WORDS
+# Parts of a name this short ("An" of "Nguyen Van An", "Li", the "O" of
+# O'Brien) are also ordinary words ("an", "o"): they are withheld wherever
+# they are written with a capital, not in lower case.
+_SHORT_PART = 2
+# The parts of a name field's value that say different things:
+# "Grace Mwansa, Security Manager", "Mbala (FARDC)".
+_SEGMENT = re.compile(r"\(([^()]*)\)|([^,;/()\[\]]+)")
+_INITIAL = re.compile(r"\s*\.")
 
 
 def _normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _letters(word: str) -> int:
+    return len(word) if word.isalpha() else sum(ch.isalpha() for ch in word)
+
+
+def _is_role_words(folded: tuple[str, ...]) -> bool:
+    return not folded or _NOT_NAME_WORDS.issuperset(folded) or folded[0] in _BODY_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """One part of a name field's value, its words as written and folded."""
+
+    text: str
+    bracketed: bool
+    words: tuple[re.Match[str], ...]
+    folded: tuple[str, ...]
+    is_role: bool
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _segments(value: str) -> tuple[_Segment, ...]:
+    """The parts of a value, each with its words (kept: every name is analysed more than once)."""
+    out = []
+    for match in _SEGMENT.finditer(value):
+        bracketed = match.group(1) is not None
+        text = match.group(1) if bracketed else match.group(2)
+        found = tuple(word_spans(text))
+        if found:
+            folded = tuple(fold(w.group()) for w in found)
+            out.append(_Segment(text, bracketed, found, folded, _is_role_words(folded)))
+    return tuple(out)
+
+
 def is_role(value: str) -> bool:
-    """True when every word of a name field's value is a rank, a particle or an office word."""
-    words = [word.strip(".,;:()").casefold() for word in value.split()]
-    return all(not word or word in _NOT_NAME_WORDS for word in words)
+    """True when a name field's value names an office or a body, not a person.
+
+    The first part decides: "Head of Security" and "Security Manager, Kanyama"
+    (an office, then where) are roles, "Ministry of Mines" is a body, and
+    "Grace Mwansa, Security Manager" is a person with their office.
+    """
+    segments = _segments(value)
+    return not segments or segments[0].is_role
 
 
-def name_parts(name: str) -> list[str]:
-    """The parts of a name that identify a person: no honorifics, particles, acronyms, offices."""
-    parts: list[str] = []
-    for word in name.split():
-        bare = word.strip(".,;:()")
-        if not bare or word.endswith(".") or bare.casefold() in HONORIFICS:
+def _parts(segments: tuple[_Segment, ...], acronyms: frozenset[str]) -> list[tuple[str, str]]:
+    """(part as written, folded) for each part of a name that identifies the person."""
+    if not segments or segments[0].is_role:
+        return []
+    parts: list[tuple[str, str]] = []
+    for segment in segments:
+        if segment.is_role:
             continue
-        if bare.casefold() in _NOT_NAME_WORDS or (bare.isupper() and len(bare) > 1):
-            continue
-        parts.append(bare)
+        for match, folded in zip(segment.words, segment.folded, strict=True):
+            word = match.group()
+            letters = _letters(word)
+            if letters == 0 or folded in _NOT_NAME_WORDS or folded in acronyms:
+                continue
+            if letters == 1 and _INITIAL.match(segment.text, match.end()):
+                continue
+            if segment.bracketed and letters > 1 and word.isupper():
+                continue
+            parts.append((word, folded))
     return parts
+
+
+def name_parts(name: str, acronyms: frozenset[str] = frozenset()) -> list[str]:
+    """The parts of a name that identify a person, as written.
+
+    Not ranks, honorifics, particles, office words, initials ("J."), parts
+    that name an office or a body ("Security Manager" in "Grace Mwansa,
+    Security Manager"), nor acronyms: the folded words in `acronyms` and
+    ALL-CAPS words in brackets ("Mbala (FARDC)"). An ALL-CAPS word outside
+    brackets is a surname ("Major ILUNGA").
+    """
+    return [word for word, _folded in _parts(_segments(name), acronyms)]
+
+
+def _phrases(name: str, acronyms: frozenset[str]) -> Iterator[tuple[list[str], bool]]:
+    """(folded words of a phrase, capitalised only) to look for in free text, for one name."""
+    segments = _segments(name)
+    parts = _parts(segments, acronyms)
+    if not parts:
+        return
+    for segment in segments:
+        if not segment.is_role:
+            yield list(segment.folded), False
+    if len(parts) > 1:
+        yield [folded for _word, folded in parts], False
+    alone = len(parts) == 1
+    for word, folded in parts:
+        letters = _letters(word)
+        yield [folded], letters <= _SHORT_PART and not alone
 
 
 # A plain-data record or waiver, one of the mappings a report is built from.
@@ -211,15 +317,21 @@ def _model_of(record: Data) -> type[BaseModel] | None:
     return KINDS.get(kind) if isinstance(kind, str) else None
 
 
-def _at_path(value: object, path: tuple[str, ...], holder: Data) -> Iterator[tuple[object, Data]]:
+def _at_path(value: object, path: tuple[str, ...], holder: Data) -> list[tuple[object, Data]]:
     """(value, the mapping that holds it) at a field path, every list item for EACH."""
-    if not path:
-        yield value, holder
-    elif path[0] == EACH:
-        for item in value if isinstance(value, list) else []:
-            yield from _at_path(item, path[1:], holder)
-    elif isinstance(value, Mapping):
-        yield from _at_path(value.get(path[0]), path[1:], value)
+    current: list[tuple[object, Data]] = [(value, holder)]
+    for step in path:
+        following: list[tuple[object, Data]] = []
+        if step == EACH:
+            for item, parent in current:
+                if isinstance(item, list):
+                    following += [(each, parent) for each in item]
+        else:
+            for item, _parent in current:
+                if isinstance(item, dict | Mapping):
+                    following.append((item.get(step), item))
+        current = following
+    return current
 
 
 def _map_path(
@@ -235,6 +347,39 @@ def _map_path(
     if isinstance(value, Mapping) and value.get(path[0]) is not None:
         return {**value, path[0]: _map_path(value[path[0]], path[1:], value, change)}
     return value
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a value, however nested (what an invalid record holds where text was due)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def raw_names(document: Data) -> list[str]:
+    """The names in a raw document's name fields, even where the document is invalid.
+
+    A record that fails validation is left out of public outputs, but the
+    names it holds may be written elsewhere too: they are looked for in the
+    fields its kind declares, whatever was written there (`representative:
+    [Adjudant Pascal Mukendi]`, a list where text was due).
+    """
+    model = _model_of(document)
+    found: list[str] = []
+    for name_field in name_fields(model) if model is not None else ():
+        for value, _holder in _at_path(document, _lenient(name_field.path), document):
+            found += [text for text in _strings(value) if text.strip()]
+    return found
+
+
+def _lenient(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A field path that stops before its first list step: the strings under it are all taken."""
+    return path[: path.index(EACH)] if EACH in path else path
 
 
 def _declared_names(
@@ -253,12 +398,41 @@ def _record_names(records: Iterable[Data]) -> Iterator[tuple[str, Data, PersonNa
         yield from _declared_names(_model_of(record), record)
 
 
-def _people(records: Iterable[Data]) -> dict[str, Person]:
+@functools.cache
+def _organisation_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], ...]:
+    """Paths of the fields that hold an organisation, a unit or a place (not a role)."""
+    return tuple(
+        found.path
+        for found in text_fields(model)
+        if found.not_a_person is not None and found.path[-1] != "role"
+    )
+
+
+def _acronyms(records: Iterable[Data]) -> frozenset[str]:
+    """ALL-CAPS words written in organisation fields ("FARDC", "PNC"): acronyms, not surnames."""
+    out: set[str] = set()
+    for record in records:
+        model = _model_of(record)
+        for path in _organisation_fields(model) if model is not None else ():
+            for value, _holder in _at_path(record, path, record):
+                if isinstance(value, str):
+                    out.update(
+                        fold(word) for word in words(value) if len(word) > 1 and word.isupper()
+                    )
+    return frozenset(out)
+
+
+Found = list[tuple[str, Data, PersonNameMarker]]
+
+
+def _people(found: Found) -> dict[str, Person]:
     """Each name that comes with its own description (a meeting participant's role), first wins."""
     people: dict[str, Person] = {}
-    for name, holder, marker in _record_names(records):
+    for name, holder, marker in found:
         if marker.role_field or marker.organisation_field:
-            people.setdefault(_normal(name), Person.described(holder, marker))
+            key = _normal(name)
+            if key not in people:
+                people[key] = Person.described(holder, marker)
     return people
 
 
@@ -266,26 +440,36 @@ def _roles(people: Mapping[str, Person]) -> frozenset[str]:
     return frozenset(_normal(p.role) for p in people.values() if p.role)
 
 
-def collect_names(records: Iterable[Data], waivers: Iterable[Data] = ()) -> list[str]:
+def collect_names(
+    records: Iterable[Data], waivers: Iterable[Data] = (), extra: Iterable[str] = ()
+) -> list[str]:
     """Every personal name in the workspace's name fields, each once, as written.
 
-    A value made only of ranks and office words ("Head of Security") is a role,
-    not a name. Waivers' approvers are names unless they are a meeting
-    participant's role (what `Redactor.approver` keeps as written).
+    A value that names an office or a body ("Head of Security", "Ministry of
+    Mines") is a role, not a name. Waivers' approvers are names unless they
+    are a meeting participant's role (what `Redactor.approver` keeps as
+    written). `extra` are names found elsewhere (the raw documents of
+    records that failed validation).
     """
-    records = list(records)
-    return _collect(records, waivers, _roles(_people(records)))
+    found = list(_record_names(records))
+    return _collect(found, waivers, _roles(_people(found)), extra)
 
 
-def _collect(records: Iterable[Data], waivers: Iterable[Data], roles: frozenset[str]) -> list[str]:
+def _collect(
+    found: Found,
+    waivers: Iterable[Data],
+    roles: frozenset[str],
+    extra: Iterable[str] = (),
+) -> list[str]:
     seen: dict[str, str] = {}
-    names = [name for name, _holder, _marker in _record_names(records)]
+    names = [name for name, _holder, _marker in found]
     for waiver in waivers:
         names += [
             name
             for name, _holder, _marker in _declared_names(Waiver, waiver)
             if _normal(name) not in roles
         ]
+    names += list(extra)
     for name in names:
         if not is_role(name):
             seen.setdefault(_normal(name), " ".join(name.split()))
@@ -338,7 +522,7 @@ class Person:
 
 @dataclass(slots=True)
 class Publication:
-    """What was withheld, for the note on a public report."""
+    """What was withheld, for the note on a public output."""
 
     records_withheld: int = 0
     findings_withheld: int = 0
@@ -358,53 +542,73 @@ class Publication:
 
 @dataclass(slots=True)
 class Redactor:
-    """Withholds the personal names and restricted records of one workspace."""
+    """Withholds the personal names and the withheld records' ids of one workspace.
+
+    `hidden` maps the id of every record a public output leaves out to what
+    is printed where the id is written ("[restricted record]"); `restricted`
+    is the set of those ids.
+    """
 
     names: list[str]
     people: dict[str, Person]
-    restricted: frozenset[str]
+    hidden: dict[str, str]
     roles: frozenset[str]
+    acronyms: frozenset[str] = frozenset()
     stats: Publication = field(default_factory=Publication)
-    _pattern: re.Pattern[str] | None = None
+    _matcher: PhraseMatcher | None = None
+    # Reports scrub the same strings again and again (a role, a rule's rationale).
+    _scrubbed: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def restricted(self) -> frozenset[str]:
+        return frozenset(self.hidden)
 
     @classmethod
-    def for_records(cls, records: list[dict[str, Any]], waivers: Iterable[Data] = ()) -> Redactor:
+    def for_records(
+        cls,
+        records: list[dict[str, Any]],
+        waivers: Iterable[Data] = (),
+        *,
+        extra_names: Iterable[str] = (),
+        hidden: Mapping[str, str] | None = None,
+    ) -> Redactor:
         """Learn every name (from all records, restricted ones too, and from the waivers).
 
         `waivers` are the workspace's waivers as plain data (`approved_by` and
         the other fields of a `Waiver`); pass them so that an approver's name
         is also withheld from free text, such as another waiver's reason.
+        `extra_names` are names from records that are not in `records` (the
+        raw documents of invalid ones). `hidden` is what to print for the id
+        of each record left out; by default, the records marked restricted.
         """
-        people = _people(records)
-        restricted = frozenset(
-            str(r["id"]) for r in records if r.get("sensitivity") == "restricted"
-        )
+        found = list(_record_names(records))
+        people = _people(found)
+        if hidden is None:
+            hidden = {
+                str(r["id"]): RESTRICTED_RECORD
+                for r in records
+                if r.get("sensitivity") == "restricted"
+            }
         roles = _roles(people)
-        redactor = cls(_collect(records, waivers, roles), people, restricted, roles)
-        redactor._pattern = redactor._compile()
+        acronyms = _acronyms(records)
+        redactor = cls(
+            _collect(found, waivers, roles, extra_names), people, dict(hidden), roles, acronyms
+        )
+        redactor._matcher = redactor._build()
         return redactor
 
-    def _compile(self) -> re.Pattern[str] | None:
-        phrases: set[str] = set()
-        tokens: set[str] = set()
+    def _build(self) -> PhraseMatcher | None:
+        """The matcher for every name, its parts and every hidden id: built once, linear in size."""
+        entries: list[tuple[str | list[str], Replacement]] = []
+        anywhere = Replacement(WITHHELD_NAME)
+        capitalised = Replacement(WITHHELD_NAME, capitalised=True)
         for name in self.names:
-            phrases.add(name)
-            parts = name_parts(name)
-            if len(parts) > 1:
-                phrases.add(" ".join(parts))
-            for part in parts:
-                for piece in {part, *part.split("-")}:
-                    if sum(ch.isalpha() for ch in piece) >= _MIN_TOKEN:
-                        tokens.add(piece)
-        if not phrases and not self.restricted:
-            return None
-        # Longest first, so a full name is replaced whole rather than part by part.
-        alternatives = [
-            r"\s+".join(re.escape(word) for word in phrase.split())
-            for phrase in sorted(phrases | tokens, key=len, reverse=True)
-        ]
-        alternatives += [re.escape(rid) for rid in sorted(self.restricted, key=len, reverse=True)]
-        return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+            for keys, capital_only in _phrases(name, self.acronyms):
+                entries.append((keys, capitalised if capital_only else anywhere))
+        for rid, text in self.hidden.items():
+            entries.append(([fold(word) for word in words(rid)], Replacement(text)))
+        matcher = PhraseMatcher(entries)
+        return matcher if matcher else None
 
     # -- names in name fields --------------------------------------------------
 
@@ -446,7 +650,7 @@ class Redactor:
     def _withhold(
         self, name: object, holder: Data, marker: PersonNameMarker, record: Data
     ) -> object:
-        """What a public report says in place of one name."""
+        """What a public output says in place of one name."""
         if not isinstance(name, str) or not name.strip():
             return name
         self.stats.names_replaced += 1
@@ -456,7 +660,7 @@ class Redactor:
         return person.role_only() if person else _stand_in(marker.stand_in, record)
 
     def _visible(self, ids: list[str]) -> list[str]:
-        return [i for i in ids if i not in self.restricted]
+        return [i for i in ids if i not in self.hidden]
 
     def approver(self, approved_by: str) -> str:
         """A waiver's approver: kept when it is a role, otherwise withheld."""
@@ -467,21 +671,37 @@ class Redactor:
     # -- names in free text -------------------------------------------------------
 
     def scrub(self, text: str) -> str:
-        """text with every known name and restricted record id withheld."""
-        if self._pattern is None or not text:
+        """text with every known name and hidden record id withheld."""
+        if self._matcher is None or not text:
             return text
+        known = self._scrubbed.get(text)
+        if known is None:
+            known = self._scrubbed[text] = self._scrub(self._matcher, text)
+        self.stats.mentions_withheld += known[1]
+        return known[0]
 
-        def replace(match: re.Match[str]) -> str:
-            self.stats.mentions_withheld += 1
-            return RESTRICTED_RECORD if match.group(0) in self.restricted else WITHHELD_NAME
-
-        scrubbed = self._pattern.sub(replace, text)
-        # "[name withheld] [name withheld]" (a name split by an unknown word) reads as one.
-        return re.sub(
-            rf"{re.escape(WITHHELD_NAME)}(?:\s+{re.escape(WITHHELD_NAME)})+",
-            WITHHELD_NAME,
-            scrubbed,
-        )
+    @staticmethod
+    def _scrub(matcher: PhraseMatcher, text: str) -> tuple[str, int]:
+        spans = matcher.spans(text)
+        if not spans:
+            return text, 0
+        out: list[str] = []
+        last = 0
+        for span in spans:
+            between = text[last : span.start]
+            replacement = span.replacement.text
+            # "[name withheld] [name withheld]" (two parts of one name) reads as one.
+            if (
+                out
+                and out[-1] == replacement == WITHHELD_NAME
+                and (not between or between.isspace() or between in "-.'’")
+            ):
+                last = span.end
+                continue
+            out += [between, replacement]
+            last = span.end
+        out.append(text[last:])
+        return "".join(out), len(spans)
 
     def scrub_tree(self, value: Any) -> Any:
         """Every string in nested dicts and lists scrubbed (dict keys are left alone)."""

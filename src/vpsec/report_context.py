@@ -40,8 +40,20 @@ class ReportInfo(TypedDict):
     paper: str
 
 
+class UndisclosedGroup(TypedDict):
+    """Records not disclosed (`published: false`) of one kind, site, type and year, counted."""
+
+    kind: str
+    site: str | None
+    site_name: str | None
+    type: str
+    year: str | None
+    count: int
+    totals: list[Money]
+
+
 class PublicationInfo(TypedDict):
-    """`publication`: the audience, and what was withheld for a public one."""
+    """`publication`: the audience, and what was withheld for a public one (vpsec.withhold)."""
 
     audience: str
     public: bool
@@ -50,6 +62,13 @@ class PublicationInfo(TypedDict):
     names_replaced: int
     mentions_withheld: int
     notes_omitted: int
+    invalid_withheld: int
+    undisclosed_withheld: int
+    narrative_omitted: int
+    undisclosed: list[UndisclosedGroup]
+    disclosed_by: str | None
+    # What was withheld and why, one sentence each, for a reader outside the company.
+    statement: list[str]
 
 
 class SeverityCounts(TypedDict):
@@ -258,6 +277,7 @@ __all__ = [
     "Summary",
     "TransferRow",
     "TransferTotals",
+    "UndisclosedGroup",
     "WaiverView",
     "count_by_severity",
 ]

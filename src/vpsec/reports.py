@@ -21,7 +21,7 @@ from vpsec.errors import UsageError
 from vpsec.findings import Finding, Severity, WaivedFinding
 from vpsec.load.workspace import LoadedRecord, Workspace
 from vpsec.models import Deployment
-from vpsec.redact import Publication, Redactor
+from vpsec.redact import Redactor
 from vpsec.report_context import (
     DatedRecord,
     DeploymentRow,
@@ -40,6 +40,7 @@ from vpsec.report_context import (
 )
 from vpsec.rules.facts import latest_assessment
 from vpsec.rules.registry import Context
+from vpsec.withhold import PublicView, Withholding
 from vpsec.wording import without_field_names
 
 AUDIENCES = ("internal", "public")
@@ -127,9 +128,13 @@ def _base_data(
     findings: Iterable[Finding],
     waived: Iterable[WaivedFinding],
     as_of: date,
-    audience: str,
+    public: PublicView | None,
 ) -> _Data:
     records = [_record_data(r) for r in workspace.records]
+    if public is not None:
+        # What the public may see is vpsec.withhold's to say, before any view is built.
+        findings = public.findings(findings)
+        waived = public.waived(waived)
     waived = list(waived)
     views = [_finding_data(f) for f in findings]
     views += [_finding_data(w.finding, waived=True) for w in waived]
@@ -146,22 +151,13 @@ def _base_data(
         }
         for w in workspace.config.waivers
     ]
-    if audience != "public":
+    if public is None:
         return _Data(records, views, waivers, None)
-    redactor = Redactor.for_records(records, waivers)
-    hidden = redactor.restricted
-    redactor.stats.records_withheld = len(hidden)
-    redactor.stats.findings_withheld = sum(1 for f in views if f["record"] in hidden)
-    records = [redactor.record(r) for r in records if r["id"] not in hidden]
-    views = [f for f in views if f["record"] not in hidden]
-    waivers = [
-        {**w, "approved_by": redactor.approver(w["approved_by"])}
-        for w in waivers
-        if w["record"] not in hidden
-    ]
+    records = public.records(records)
+    waivers = cast(list[WaiverView], public.waivers(waivers))
     # The last line of defence: every string that remains, scrubbed of every known name.
-    records, views, waivers = redactor.scrub_tree([records, views, waivers])
-    return _Data(records, views, waivers, redactor)
+    views = public.redactor.scrub_tree(views)
+    return _Data(records, views, waivers, public.redactor)
 
 
 def build_context(
@@ -169,10 +165,20 @@ def build_context(
     findings: Iterable[Finding],
     waived: Iterable[WaivedFinding],
     request: ReportRequest,
+    public: PublicView | None = None,
 ) -> ReportContext:
-    """Everything a report template may use, as plain data (redacted for the public)."""
+    """Everything a report template may use, as plain data (redacted for the public).
+
+    `public` is what a public report withholds, learnt from the opened
+    workspace's raw documents (vpsec.withhold); without it a public report
+    learns it from the valid records alone.
+    """
     as_of = request.as_of
-    data = _base_data(workspace, findings, waived, as_of, request.audience)
+    if request.audience == "public" and public is None:
+        records = [_record_data(r) for r in workspace.records]
+        waivers = [w.model_dump(mode="json") for w in workspace.config.waivers]
+        public = PublicView.build(records, waivers, Withholding.of_records(records))
+    data = _base_data(workspace, findings, waived, as_of, public)
     redactor = data.redactor
     by_kind: dict[str, list[RecordData]] = defaultdict(list)
     for record in data.records:
@@ -202,16 +208,10 @@ def build_context(
         f for f in shown if not any(s in site_names for s in f["sites"])
     )
     transfers, totals = _transfers(by_kind["Transfer"], site_names, request.site)
-    stats = redactor.stats if redactor else Publication()
-    publication: PublicationInfo = {
-        "audience": request.audience,
-        "public": request.audience == "public",
-        "records_withheld": stats.records_withheld,
-        "findings_withheld": stats.findings_withheld,
-        "names_replaced": stats.names_replaced,
-        "mentions_withheld": stats.mentions_withheld,
-        "notes_omitted": stats.notes_omitted,
-    }
+    publication = cast(
+        PublicationInfo,
+        public.publication() if public is not None else PublicView.internal_publication(),
+    )
     waived_findings = [f for f in data.findings if f["waived"]]
     context: ReportContext = {
         "report": {

@@ -70,6 +70,8 @@ class DiffResult:
     # The commits compared (JSON names them so; head None: the working tree).
     base_sha: str = ""
     head_sha: str | None = None
+    # A public output (vpsec.withhold): what it withheld, in sentences.
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ class AuditResult:
     since: str | None
     decisions_added: int
     entries: tuple[AuditEntry, ...]
+    # The commit audited up to (HEAD), to pin as --since-commit next time; None: no commit.
+    head: str | None = None
 
     @property
     def breaches(self) -> tuple[AuditEntry, ...]:

@@ -43,6 +43,12 @@ class CheckOptions:
     use_cache: bool = True
     # SARIF: list waived findings as suppressed results (left out by default).
     sarif_include_waived: bool = False
+    # "public": only what vpsec.withhold lets a public output show (PR-facing formats).
+    audience: str = "internal"
+
+
+# The formats a public run can be posted in; each says what it withheld.
+PUBLIC_FORMATS = ("markdown", "sarif", "github")
 
 
 def _check_selectors(option: str, codes: list[str]) -> None:
@@ -89,6 +95,13 @@ def run_check(options: CheckOptions, command: Command | str) -> RunResult:
     command = Command(command)
     if options.format not in format_names(RunResult):
         raise UsageError(f"--format: choose one of {', '.join(format_names(RunResult))}")
+    if options.audience not in ("internal", "public"):
+        raise UsageError("--audience: choose one of internal, public")
+    if options.audience == "public" and options.format not in PUBLIC_FORMATS:
+        raise UsageError(
+            f"--audience public: choose --format {', '.join(PUBLIC_FORMATS)} "
+            "(the outputs that say what they withheld)"
+        )
     fail_on = fail_level(options.fail_on)
     as_of = options.as_of or date.today()
     root = find_root(options.path)
@@ -131,7 +144,7 @@ def run_check(options: CheckOptions, command: Command | str) -> RunResult:
             for code, ids in checked
         )
     rules_used.update(f.rule for f in outcome.findings)
-    return RunResult(
+    result = RunResult(
         command=command.value,
         version=__version__,
         as_of=as_of,
@@ -144,6 +157,12 @@ def run_check(options: CheckOptions, command: Command | str) -> RunResult:
         repo_prefix=repo_prefix(root),
         fail_on=fail_on,
     )
+    if options.audience == "public":
+        from vpsec.withhold import PublicView
+
+        # Built from the records themselves: a public run reads them even when cached.
+        return PublicView.of([opened]).run_result(result)
+    return result
 
 
 def check(options: CheckOptions, command: Command | str) -> int:

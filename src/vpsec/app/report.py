@@ -23,6 +23,7 @@ from vpsec.render.report import require_pdf
 from vpsec.render.templates import template_for
 from vpsec.reports import AUDIENCES, ReportRequest, build_context
 from vpsec.results import ReportResult
+from vpsec.withhold import PublicView
 
 # CSS page sizes, by the name the command line takes.
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -41,6 +42,8 @@ class ReportOptions:
     as_of: date | None = None
     output: Path | None = None
     paper: str = "a4"
+    # Public: the Decision that authorises showing `published: false` records (vpsec.withhold).
+    disclose_unpublished: str | None = None
 
 
 def _check_options(options: ReportOptions) -> None:
@@ -57,6 +60,8 @@ def _check_options(options: ReportOptions) -> None:
         raise UsageError("the site report needs --site SITE")
     if options.name == "meeting" and options.record is None:
         raise UsageError("the meeting report needs --record MEETING-ID")
+    if options.disclose_unpublished is not None and options.audience != "public":
+        raise UsageError("--disclose-unpublished is for --audience public (internal shows all)")
 
 
 def build_report(options: ReportOptions) -> ReportResult:
@@ -81,7 +86,18 @@ def build_report(options: ReportOptions) -> ReportResult:
         workspace=display_path(root),
         paper=PAPERS[options.paper.casefold()],
     )
-    context = build_context(opened.load().workspace, outcome.findings, outcome.waived, request)
+    public = None
+    if options.audience == "public":
+        public = PublicView.of([opened], disclose=options.disclose_unpublished)
+        if public.disclosure is not None:
+            # The override is logged where the command runs, and named in the report itself.
+            sys.stderr.write(
+                f"vpsec: warning: records marked `published: false` are shown in full, as "
+                f"{public.disclosure.decision} authorises\n"
+            )
+    context = build_context(
+        opened.load().workspace, outcome.findings, outcome.waived, request, public
+    )
     return ReportResult(options.name, root, options.audience, context)
 
 

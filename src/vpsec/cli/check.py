@@ -54,6 +54,14 @@ SarifIncludeWaived = Annotated[
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Neither read nor write the cache in .vpsec/cache.")
 ]
+Audience = Annotated[
+    str,
+    typer.Option(
+        "--audience",
+        help="internal, or public: no names, no restricted, invalid or undisclosed records "
+        "(markdown, sarif, github).",
+    ),
+]
 
 
 def _options(
@@ -71,6 +79,7 @@ def _options(
     extend_select: str | None = None,
     ignore: str | None = None,
     sarif_include_waived: bool = False,
+    audience: str = "internal",
 ) -> CheckOptions:
     from vpsec import app as use_cases
 
@@ -88,6 +97,7 @@ def _options(
         color=STATE.color,
         use_cache=not no_cache,
         sarif_include_waived=sarif_include_waived,
+        audience=audience,
     )
 
 
@@ -135,6 +145,7 @@ def register(app: typer.Typer) -> None:
         statistics: Statistics = False,
         no_cache: NoCache = False,
         sarif_include_waived: SarifIncludeWaived = False,
+        audience: Audience = "internal",
     ) -> None:
         """Validate, then check every selected good-practice rule."""
         from vpsec import app as use_cases
@@ -153,6 +164,7 @@ def register(app: typer.Typer) -> None:
             extend_select=extend_select,
             ignore=ignore,
             sarif_include_waived=sarif_include_waived,
+            audience=audience,
         )
         raise typer.Exit(use_cases.check(options, use_cases.Command.ASSESS))
 

@@ -46,6 +46,15 @@ def register(app: typer.Typer) -> None:
         workspace: Annotated[
             Path | None, typer.Option("--workspace", "-w", help="The workspace folder.")
         ] = None,
+        disclose_unpublished: Annotated[
+            str | None,
+            typer.Option(
+                "--disclose-unpublished",
+                metavar="DECISION",
+                help="Public: show `published: false` records in full, as the named Decision "
+                "authorises (the report names it).",
+            ),
+        ] = None,
     ) -> None:
         """Fill a report template: built-in or from the workspace's templates/ folder."""
         from vpsec.app import parse_day
@@ -61,5 +70,6 @@ def register(app: typer.Typer) -> None:
             as_of=parse_day(as_of),
             output=output,
             paper=paper,
+            disclose_unpublished=disclose_unpublished,
         )
         raise typer.Exit(report(options))

@@ -214,6 +214,8 @@ def render_markdown(result: DiffResult, options: RenderOptions) -> str:
         "",
         f"{headline} · {markdown_text(_verdict(result))}",
     ]
+    # A public comment (--audience public) says what it withheld.
+    out += ["", *(f"> {markdown_text(n)}" for n in result.notices)] if result.notices else []
     if result.breaches:
         out += ["", "### Decisions changed after they were made", ""]
         out += [

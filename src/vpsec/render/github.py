@@ -103,7 +103,9 @@ def render(result: RunResult, options: RenderOptions) -> str:
     Waived findings are left to the step summary.
     """
     shown, rest = annotated(result)
-    lines = [_command(result, finding) for finding in shown]
+    # A public run (--audience public) says first, in one notice, what it withheld.
+    notice = f"::notice title=vpsec (public)::{escape_data(' '.join(result.notices))}"
+    lines = ([notice] if result.notices else []) + [_command(result, f) for f in shown]
     if rest:
         lines.append(_rest_notice(rest))
     return "".join(f"{line}\n" for line in lines)

@@ -53,6 +53,9 @@ def _summary(result: RunResult) -> list[str]:
         *(f"| {_ICON[s]} {s.value} | {counts[s.value]} |" for s in Severity),
         f"| waived | {len(result.waived)} |",
         "",
+        # A public run (--audience public) says what it withheld.
+        *(f"> {escape(notice)}" for notice in result.notices),
+        *([""] if result.notices else []),
     ]
 
 

@@ -259,10 +259,12 @@ def sarif_document(result: RunResult, include_waived: bool = False) -> dict[str,
     }
     invocation: dict[str, Any] = {"executionSuccessful": True, "exitCode": result.exit_code()}
     note = left_out_note(selection)
+    # A public run (--audience public) says what it withheld.
+    notifications = [{"level": "note", "message": {"text": text}} for text in result.notices]
     if note is not None:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "warning", "message": {"text": f"{note}."}}
-        ]
+        notifications.append({"level": "warning", "message": {"text": f"{note}."}})
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
