@@ -292,3 +292,15 @@ def test_files_excluded_by_the_workspace_are_not_decisions(
     code, report = audit_json(cli, root)
     assert code == 0, report
     assert report["decisions_added"] == 0
+
+
+def test_the_audited_head_is_reported_to_pin_next_time(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    decide(cli, repo, "One")
+    code, report = audit_json(cli, repo)
+    assert code == 0
+    assert report["head_commit"] == head(repo)
+    decide(cli, repo, "Two")
+    code, report = audit_json(cli, repo, "--since-commit", report["head_commit"])
+    assert (code, report["commits"], report["decisions_added"]) == (0, 1, 1)
+    code, out, _err = cli(repo, "audit")
+    assert f"up to {head(repo)[:12]}" in out.splitlines()[0]

@@ -617,6 +617,7 @@ class HistoryWalk:
 
     commits: int = 0
     since: str | None = None
+    head: str | None = None
     added: list[AddedDecision] = field(default_factory=list)
     entries: list[AuditEntry] = field(default_factory=list)
 
@@ -626,6 +627,7 @@ class HistoryWalk:
             since=self.since,
             decisions_added=len(self.added),
             entries=tuple(self.entries),
+            head=self.head,
         )
 
 
@@ -669,6 +671,7 @@ class _Walker:
             self.walk.since = since_sha
         if head is None:
             return self.walk
+        self.walk.head = head
         order = repo.commits_between(head, self.walk.since)
         self._walked = set(order)
         commits = repo.read_commits(order)

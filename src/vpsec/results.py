@@ -120,6 +120,8 @@ class AuditResult:
     entries: tuple[AuditEntry, ...]
     # The commit audited up to (HEAD), to pin as --since-commit next time; None: no commit.
     head: str | None = None
+    # The commit audited up to (HEAD), to pin as --since-commit next time; None: no commit.
+    head: str | None = None
 
     @property
     def breaches(self) -> tuple[AuditEntry, ...]:

@@ -50,8 +50,9 @@ def render_text(result: AuditResult, options: RenderOptions) -> str:
     """The audit as an auditor reads it: breaches first, then notices, then the verdict."""
     out = []
     scope = f" after {result.since[:12]}" if result.since else ""
+    upto = f" up to {result.head[:12]}" if result.head else ""
     out.append(
-        f"Audited {result.commits} commit(s){scope}: {result.decisions_added} decision(s) "
+        f"Audited {result.commits} commit(s){scope}{upto}: {result.decisions_added} decision(s) "
         f"added, {len(result.breaches)} breach(es), {len(result.notices)} notice(s)."
     )
     for title, entries in (("Breaches", result.breaches), ("Notices", result.notices)):
@@ -76,6 +77,7 @@ def render_json(result: AuditResult, options: RenderOptions) -> str:
     document = {
         "commits": result.commits,
         "since_commit": result.since,
+        "head_commit": result.head,
         "decisions_added": result.decisions_added,
         "intact": result.intact,
         "breaches": [entry_json(entry) for entry in result.breaches],
