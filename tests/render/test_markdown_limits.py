@@ -49,7 +49,7 @@ def test_a_400_finding_comment_fits_and_keeps_the_errors() -> None:
     assert int(match.group(1)) + len(shown) == len(findings) + len(result.waived)
     assert sum(1 for row in shown if "🔴" in row) == 50
     # Notices are the first to go, then warnings; the summary still counts them all.
-    assert "info" in match.group(2)
+    assert "notices" in match.group(2)
     assert "| 🟠 warning | 250 |" in text and "| 🔵 info | 100 |" in text
     assert "vpsec report assessment" in text
     # The note sits under the summary table, where a reviewer sees it first.
