@@ -488,7 +488,7 @@ class _Import:
         from vpsec.load.yamlread import parse_documents
         from vpsec.sheets.importer import finding_problem
 
-        if self.problems or not self.plans:
+        if not self.plans:
             return
         ours = {plan.rel: plan for plan in self.plans}
         documents = dict(self.opened.documents())
@@ -551,9 +551,9 @@ def import_records(options: ImportOptions) -> int:
     cache = Cache.open(root)
     opened = open_workspace(root, cache)
     job = _Import(root, opened, options)
-    drafts = job.read()
-    if not job.problems:
-        job.plan(drafts)
+    # Every record is checked, and with the workspace, even when others have problems:
+    # the user sees every problem at once.
+    job.plan(job.read())
     job.check_together()
     cache.save()
     for notice in job.notices:

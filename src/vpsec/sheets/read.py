@@ -168,13 +168,17 @@ def _load(data: bytes, shown: str, data_only: bool) -> Any:
                 io.BytesIO(data), read_only=False, data_only=data_only, keep_links=False
             )
     except Exception as error:  # openpyxl's parsers raise many types on a damaged file
-        name = type(error).__name__
-        if "Forbidden" in name:
+        causes = [error]
+        while causes[-1].__cause__ or causes[-1].__context__:
+            causes.append(causes[-1].__cause__ or causes[-1].__context__)  # type: ignore[arg-type]
+        if any(type(cause).__module__.startswith("defusedxml") for cause in causes):
             raise SheetFileError(
                 f"{shown}: the workbook's XML declares entities (an XML bomb?); not read"
             ) from None
+        first_line = str(error).strip().split("\n", 1)[0]
         raise SheetFileError(
-            f"{shown}: cannot be read as an xlsx workbook; it may be damaged ({name}: {error})"
+            f"{shown}: cannot be read as an xlsx workbook; it may be damaged "
+            f"({type(error).__name__}: {first_line})"
         ) from None
 
 
