@@ -96,7 +96,9 @@ def test_entry_point_stdout_is_commands_and_summary_is_appended(tmp_path: Path) 
     done = run_github(env)
     assert done.returncode in (0, 1)
     assert done.stdout, "the example has findings"
-    assert all(COMMAND.match(line) for line in done.stdout.splitlines())
+    *annotations, last = done.stdout.splitlines()
+    assert all(COMMAND.match(line) for line in annotations)
+    assert COMMAND.match(last) or last.startswith("::notice title=vpsec::")
     assert "vpsec assess:" in done.stderr
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n## vpsec assess")
@@ -215,3 +217,16 @@ def test_small_summary_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     text = summary.read_text(encoding="utf-8")
     assert "left out" not in text
     assert text.count("| 🔴 error | [TRF001]") == 5
+
+
+def test_the_public_notice_and_the_rest_line_fit_in_the_notice_limit() -> None:
+    from dataclasses import replace
+
+    findings = [*many(12, Severity.ERROR, "e"), *many(15, Severity.INFO, "i")]
+    public = replace(made_result(findings), notices=("Names were replaced by roles.",))
+    order = kinds(render(public, RenderOptions()))
+    assert order.count("notice") == ANNOTATIONS_PER_KIND
+    assert order[0] == "notice" and order.count("error") == ANNOTATIONS_PER_KIND
+    shown, rest = annotated(public)
+    assert rest == {Severity.ERROR: 2, Severity.INFO: 7}
+    assert len(shown) == 10 + 8

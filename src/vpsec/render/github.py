@@ -62,11 +62,13 @@ def _command(result: RunResult, finding: Finding) -> str:
 def annotated(result: RunResult) -> tuple[list[Finding], Counter[Severity]]:
     """The findings to annotate, errors first, within GitHub's limits; and the rest, counted.
 
-    When notices overflow, one notice slot is kept for the line about the rest.
+    Our own notices take notice slots too: the public run's statement of what it
+    withheld, and, when anything overflows, the line about the rest.
     """
     ordered = sorted(result.findings, key=lambda f: -f.severity.rank)
     shown: list[Finding] = []
-    used: Counter[Severity] = Counter()
+    # The public notice is counted as a notice already shown.
+    used: Counter[Severity] = Counter({Severity.INFO: 1 if result.notices else 0})
     rest: Counter[Severity] = Counter()
     for finding in ordered:
         if used[finding.severity] < ANNOTATIONS_PER_KIND:
@@ -74,7 +76,8 @@ def annotated(result: RunResult) -> tuple[list[Finding], Counter[Severity]]:
             shown.append(finding)
         else:
             rest[finding.severity] += 1
-    if rest and used[Severity.INFO] == ANNOTATIONS_PER_KIND:
+    notices_shown = any(f.severity is Severity.INFO for f in shown)
+    if rest and used[Severity.INFO] == ANNOTATIONS_PER_KIND and notices_shown:
         last_notice = max(i for i, f in enumerate(shown) if f.severity is Severity.INFO)
         shown.pop(last_notice)
         rest[Severity.INFO] += 1
