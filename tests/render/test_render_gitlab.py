@@ -44,9 +44,10 @@ def test_example_issues_field_by_field(example_result: RunResult) -> None:
 def test_waived_are_left_out_and_duplicates_salted() -> None:
     one = finding("TRF001", message="one")
     items = issues(made_result([one, finding("TRF001", message="two", line=40)], [waiver(one)]))
+    title = one.title  # the catalogue's wording, whatever it is now
     assert [i["description"] for i in items] == [
-        "TRF001 Transfer has no signed receipt: one",
-        "TRF001 Transfer has no signed receipt: two",
+        f"TRF001 {title}: one",
+        f"TRF001 {title}: two",
     ]
     assert items[0]["fingerprint"] != items[1]["fingerprint"]
     no_line = issues(made_result([finding("MTG004", path="vpsec.yaml", line=None, record=None)]))
