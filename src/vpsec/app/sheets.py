@@ -36,10 +36,6 @@ from vpsec.render.terminal import terminal_safe
 AUDIENCES = ("internal", "public")
 FORMATS = ("xlsx", "csv")
 _PUBLIC_LEFT_OUT = ("notes", "custom")
-_PUBLIC_NOTE = (
-    "Public edition: personal names are replaced by roles, notes and custom data are left "
-    "out, and {withheld} restricted record(s) are not shown (as in vpsec's public reports)."
-)
 
 
 def _say(line: str) -> None:
@@ -105,7 +101,6 @@ def _export_data(options: ExportOptions, kinds: list[str]) -> _Exported:
     from vpsec.load.cache import Cache
     from vpsec.load.source import open_workspace
     from vpsec.outcome import RuleSelection, evaluate
-    from vpsec.redact import Redactor
 
     root = find_root(options.path)
     cache = Cache.open(root)
@@ -124,36 +119,31 @@ def _export_data(options: ExportOptions, kinds: list[str]) -> _Exported:
             f"{len(invalid)} record(s) are not valid and are left out of the export; "
             "`vpsec validate` lists them"
         )
+    sites = {r.id: r.model.site_ids() for r in workspace.records}
     plain = [
         {**r.model.model_dump(mode="json", by_alias=True), "kind": r.kind}
         for r in workspace.records
     ]
-    findings = _findings_cells(outcome.findings)
+    findings = list(outcome.findings)
     note = None
     left_out: tuple[str, ...] = ()
     if options.audience == "public":
-        waivers = [w.model_dump(mode="json") for w in workspace.config.waivers]
-        redactor = Redactor.for_records(plain, waivers)
-        hidden = redactor.restricted
-        plain = [redactor.record(r) for r in plain if r["id"] not in hidden]
-        findings = {k: v for k, v in findings.items() if k not in hidden}
-        plain, findings = redactor.scrub_tree([plain, findings])
-        note = _PUBLIC_NOTE.format(withheld=len(hidden))
+        # Exactly what a public report withholds, decided by vpsec.withhold.
+        from vpsec.withhold import PublicView
+
+        view = PublicView.of([opened])
+        plain = view.records(plain)
+        findings = view.findings(findings)
+        note = " ".join(view.statement())
         left_out = _PUBLIC_LEFT_OUT
     by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
-    for record, loaded in zip(plain, _visible(workspace.records, plain), strict=True):
+    for record in plain:
         if record["kind"] not in by_kind:
             continue
-        if options.site is not None and options.site not in loaded.model.site_ids():
+        if options.site is not None and options.site not in sites.get(str(record["id"]), ()):
             continue
         by_kind[record["kind"]].append(record)
-    return _Exported(by_kind, findings, note, left_out, notices)
-
-
-def _visible(records: list[Any], plain: list[dict[str, Any]]) -> list[Any]:
-    """The loaded records that remain in plain (restricted ones are left out in public)."""
-    kept = {str(r["id"]) for r in plain}
-    return [r for r in records if r.id in kept]
+    return _Exported(by_kind, _findings_cells(findings), note, left_out, notices)
 
 
 def _default_output(kinds: list[str], template: bool) -> Path:
