@@ -29,9 +29,24 @@ def _read_yaml(name: str) -> Any:
         loader.dispose()
 
 
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+@cache
+def _catalogue() -> dict[str, Any]:
+    data: dict[str, Any] = _read_yaml("catalogue.yaml")
+    return data
+
+
+def version() -> str:
+    """The version of the rule catalogue ("1.1"), shown by `vpsec rules` and docs/rules.md."""
+    return str(_catalogue()["version"])
+
+
 @cache
 def _entries() -> dict[str, RuleInfo]:
-    raw: list[dict[str, Any]] = _read_yaml("catalogue.yaml")
+    raw: list[dict[str, Any]] = _catalogue()["rules"]
     return {
         entry["code"]: RuleInfo(
             code=entry["code"],
@@ -41,10 +56,13 @@ def _entries() -> dict[str, RuleInfo]:
             applies_to=entry["applies_to"],
             section=entry.get("section") or "",
             sources=tuple(entry.get("sources") or ()),
-            checks=" ".join(str(entry.get("checks") or "").split()),
-            rationale=" ".join(str(entry.get("rationale") or "").split()),
-            fix=" ".join(str(entry.get("fix") or "").split()),
+            checks=_text(entry.get("checks")),
+            rationale=_text(entry.get("rationale")),
+            fix=_text(entry.get("fix")),
             example=str(entry.get("example") or ""),
+            recommendation=_text(entry.get("recommendation")),
+            since=str(entry.get("since") or "1.0"),
+            changed=_text(entry.get("changed")),
         )
         for entry in raw
     }

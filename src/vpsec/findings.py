@@ -110,6 +110,13 @@ class RuleInfo:
     rationale: str
     fix: str
     example: str
+    # For a client: the practice in one or two sentences, naming no field or file (v1.1).
+    # `fix` says how to record it in the workspace; reports for clients use this instead.
+    recommendation: str = ""
+    # The catalogue version that added the rule ("1.0" for the first catalogue).
+    since: str = "1.0"
+    # What changed for an existing user in the current catalogue version ("" if nothing).
+    changed: str = ""
 
     @property
     def family(self) -> str:

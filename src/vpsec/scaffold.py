@@ -59,6 +59,11 @@ context:
   armed_conflict: false
 grievance_mechanism:
   in_place: false
+transparency:
+  payments_published: false
+  information_office: false
+  plain_language_materials: false  # booklets, radio or video explaining payments simply
+private_security: []     # {{provider, headcount, armed, icoca_member, certification}}
 """,
     "Deployment": """\
 site: {site}
@@ -70,28 +75,40 @@ armed: true
 role: emergency_reserve  # emergency_reserve | guard_duty | convoy_protection | patrol | other
 start: {today}
 end:                     # expected withdrawal date
-agreement:               # id of the MoU governing it
+agreement:               # id of the MoU governing it (an Agreement of type mou)
+briefing:
+  date:                  # when the personnel (each rotation) were last briefed
+  topics: []             # roles | chain_of_command | use_of_force | voluntary_principles | ...
+monitoring:
+  method:                # how the company follows what the force does
+  last_review:           # when that monitoring was last reviewed
 """,
     "Transfer": """\
 site: {site}
 date: {today}
 type: equipment          # equipment | in_kind | services | payment | per_diem
 recipient:
-  authority: local       # national | regional | local | individuals
+  authority: local       # national | regional | local | individuals | non_state_armed
   unit: TODO             # the unit that received it
 items:
   - description: TODO
     quantity: 1
     value: {{amount: 0, currency: USD}}
 purpose: TODO what it is for
+conditions:
+  human_rights: false
+  use_of_force: false
+  ihl: false             # where international humanitarian law applies
 receipt:
   signed: false
 """,
     "Meeting": """\
 date: {today}
 site: {site}
+country:                 # the host country, for a meeting with no site (ISO 3166-1 alpha-2)
 level: local             # national | regional | local
-counterpart: public_security
+counterpart: public_security  # public_security | government | home_government | community | ...
+on_site: false           # held at the site (a visit)
 participants:
   - name: TODO
     organisation: TODO
@@ -103,10 +120,12 @@ minutes:
     "RiskAssessment": """\
 site: {site}
 date: {today}
-covers: [security_threats, human_rights]
+covers: [security_threats, community_risks, human_rights]
+threat_level:            # low | medium | high | critical
 consultations: []        # ids of Consultation records used
 """,
     "Agreement": """\
+type: mou                # mou (with a host-government body) | supplier_contract
 parties: [TODO company, TODO ministry]
 signed: {today}
 sites: [{site}]
@@ -118,6 +137,8 @@ date: {today}
 type: other              # use_of_force | human_rights_allegation | threat | theft | protest | other
 involved: unknown        # public_security | private_security | community | unknown
 status: open             # open | investigating | closed
+finding:                 # substantiated | unsubstantiated | inconclusive
+remediation:             # what was done for those affected
 """,
     "Consultation": """\
 site: {site}

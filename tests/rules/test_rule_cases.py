@@ -109,3 +109,41 @@ def test_every_rule_has_a_check_and_cases() -> None:
     silent = {case["rule"] for case in CASES if case["expect"] in ([], 0)}
     assert [code for code in codes if code not in firing] == []
     assert [code for code in codes if code not in silent] == []
+
+
+MILITIA_SITE = """\
+apiVersion: vpsec/v1
+kind: Site
+id: s1
+name: Test Mine
+country: CD
+context: {armed_conflict: true}
+"""
+
+
+@pytest.mark.parametrize("kind", ["equipment", "in_kind", "services", "payment", "per_diem"])
+def test_a_transfer_to_an_armed_group_is_seen_by_trf012_alone(
+    kind: str, write_workspace: Callable[..., Path]
+) -> None:
+    """rules.md v1.1: a non_state_armed transfer is no public-security transfer for any rule."""
+    militia = (
+        "apiVersion: vpsec/v1\nkind: Transfer\nid: t9\nsite: s1\ndate: 2026-11-01\n"
+        f"type: {kind}\n"
+        "recipient: {authority: non_state_armed, unit: Armed group at the ferry crossing}\n"
+        "items: [{description: jerrycans of fuel, quantity: 10}]\n"
+        "purpose: passage of the supply convoy\nlethal: true\n"
+    )
+    root = write_workspace({"sites/s1.yaml": MILITIA_SITE, "transfers/t9.yaml": militia})
+    result = run_check(CheckOptions(path=root, as_of=date.fromisoformat(AS_OF)), "assess")
+    assert sorted({f.rule for f in result.findings if f.record == "t9"}) == ["TRF012"]
+    # Nor does it make the site one that supports public security.
+    site_rules = {f.rule for f in result.findings if f.record == "s1"}
+    assert site_rules & {"RSK001", "SIT005", "SIT006", "TRF008", "TRF010", "CON003"} == set()
+    # The same transfer to a lawful unit is seen by many rules, and not by TRF012.
+    lawful = militia.replace("non_state_armed", "local")
+    root = write_workspace(
+        {"sites/s1.yaml": MILITIA_SITE, "transfers/t9.yaml": lawful}, root=root.parent / "w2"
+    )
+    result = run_check(CheckOptions(path=root, as_of=date.fromisoformat(AS_OF)), "assess")
+    seen = {f.rule for f in result.findings if f.record in ("t9", "s1")}
+    assert "TRF012" not in seen and {"TRF001", "TRF007", "RSK001"} <= seen

@@ -76,7 +76,7 @@ def _salvage(value: dict[str, Any], bad_sections: set[str]) -> WorkspaceConfig:
         "kind": "Workspace",
         "organisation": value.get("organisation") or "(unnamed organisation)",
     }
-    for section in ("exclude", "rules", "limits"):
+    for section in ("exclude", "rules", "limits", "home_country"):
         if section in value and section not in bad_sections:
             kept[section] = value[section]
     waivers = []

@@ -49,7 +49,11 @@ class LoadedRecord:
         """Line and column of a field (dotted names allowed), or of its nearest ancestor."""
         loc: list[str | int] = []
         for name in field_names:
-            loc.extend(name.split(".") if isinstance(name, str) else [name])
+            if isinstance(name, str):
+                # "private_security.1": a list index in a dotted name (no field name is a number).
+                loc.extend(int(part) if part.isdigit() else part for part in name.split("."))
+            else:
+                loc.append(name)
         return self.doc.position(tuple(loc))
 
 
@@ -250,6 +254,12 @@ def _reference_findings(candidate: _Candidate, known: dict[str, _Candidate]) -> 
                     f"`{name}` must name a {wanted}, but `{target}` is a {found.kind} "
                     f"({found.path}:{found.doc.line})"
                 )
+            elif (
+                spec.refuse is not None
+                and found.model is not None
+                and (reason := spec.refuse(found.model))
+            ):
+                message = f"`{name}` names `{target}`, {reason} ({found.path}:{found.doc.line})"
             else:
                 continue
             yield validation_finding(
@@ -262,6 +272,28 @@ def _reference_findings(candidate: _Candidate, known: dict[str, _Candidate]) -> 
                 sites=model.site_ids(),
                 field_name=name,
             )
+
+
+def _cross_findings(candidate: _Candidate, known: dict[str, _Candidate]) -> Iterator[Finding]:
+    """V002 for what only the records a valid record names reveal (a meeting's country)."""
+    model = candidate.model
+    assert model is not None
+
+    def lookup(record_id: str) -> Record | None:
+        found = known.get(record_id)
+        return found.model if found is not None else None
+
+    for loc, message in model.cross_problems(lookup):
+        yield validation_finding(
+            "V002",
+            f"{candidate.kind} {candidate.id}: {message}",
+            candidate.path,
+            candidate.doc.position(loc),
+            record=candidate.id,
+            kind=candidate.kind,
+            sites=model.site_ids(),
+            field_name=field_path(loc),
+        )
 
 
 def build_workspace(
@@ -312,7 +344,9 @@ def build_workspace(
     for candidate in candidates:
         if candidate.model is None:
             continue
-        broken = list(_reference_findings(candidate, known))
+        broken = list(_reference_findings(candidate, known)) or list(
+            _cross_findings(candidate, known)
+        )
         if broken:
             findings.extend(broken)
             continue

@@ -23,6 +23,9 @@ Clause = Literal[
     "incident_reporting",
     "transparency",
     "security_resources_from_taxes",
+    # v1.1, meaningful on supplier contracts: no human rights violations, no illicit payments.
+    "human_rights",
+    "illicit_payments",
 ]
 
 
@@ -38,6 +41,8 @@ class Agreement(Record):
     REFERENCES = (RefSpec(("sites",), ("Site",), many=True),)
 
     kind: Literal["Agreement"]
+    # v1.1: absent means `mou`, an agreement with a host-government body.
+    type: Literal["mou", "supplier_contract"] | None = None
     parties: list[Annotated[RequiredText, NotAPerson("a company or public body")]] = Field(
         min_length=2
     )
@@ -49,4 +54,14 @@ class Agreement(Record):
     document: Text | None = None
 
     def describe(self) -> str:
-        return f"Agreement {self.id} ({' / '.join(self.parties)})"
+        what = "supplier contract: " if self.is_supplier_contract else ""
+        return f"Agreement {self.id} ({what}{' / '.join(self.parties)})"
+
+    @property
+    def is_mou(self) -> bool:
+        """An MoU or support agreement with a host-government body (`type` mou or absent)."""
+        return self.type in (None, "mou")
+
+    @property
+    def is_supplier_contract(self) -> bool:
+        return self.type == "supplier_contract"

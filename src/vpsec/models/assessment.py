@@ -20,6 +20,8 @@ Topic = Literal[
     "public_security_resources",
     "gender",
     "equipment_transfers",
+    # v1.1: risks the operation and its security pose to local communities (VPs: 2).
+    "community_risks",
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
@@ -182,6 +183,13 @@ class RefSpec:
     path: tuple[str, ...]
     kinds: tuple[str, ...] | None
     many: bool = False
+    # A condition on the record named beyond its kind (v1.1: a Deployment's agreement must
+    # be an MoU): given that record's model, why it may not be named here, or None. A V004.
+    refuse: Callable[[Record], str | None] | None = None
+
+
+# A problem only other records reveal: the field path it is at, and what is wrong (a V002).
+CrossProblem = tuple[tuple[str, ...], str]
 
 
 class Record(BaseModel):
@@ -228,3 +236,11 @@ class Record(BaseModel):
     def describe(self) -> str:
         """How a message names this record: kind, id and what it is, never a personal name."""
         return f"{self.INFO.label.capitalize()} {self.id}"
+
+    def cross_problems(self, lookup: Callable[[str], Record | None]) -> Iterator[CrossProblem]:
+        """Schema problems that only the records this one names reveal (none by default).
+
+        `lookup` gives the valid model of a record by id, or None. Called once its
+        references resolve, so a named record has the kind REFERENCES asks for.
+        """
+        return iter(())

@@ -6,7 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vpsec.models.common import Day, FileSizeMb, Part, RecordId, RequiredText, Setting, Text
+from vpsec.models.common import (
+    Country,
+    Day,
+    FileSizeMb,
+    Part,
+    RecordId,
+    RequiredText,
+    Setting,
+    Text,
+)
 from vpsec.models.names import NotAPerson, RequiredPersonName
 
 DEFAULT_MAX_FILE_MB = 5.0
@@ -41,6 +50,8 @@ class WorkspaceConfig(BaseModel):
     api_version: Literal["vpsec/v1"] = Field(alias="apiVersion")
     kind: Literal["Workspace"]
     organisation: Annotated[RequiredText, NotAPerson("the company")]
+    # v1.1: the company's home state (MTG006); absent for a company working only at home.
+    home_country: Country | None = None
     exclude: list[Text] = Field(default_factory=lambda: ["reports/"])
     rules: RulesConfig = Field(default_factory=RulesConfig)
     waivers: list[Waiver] = Field(default_factory=list)

@@ -40,6 +40,34 @@ class Training(Part):
     equipment_adequate: bool | None = None
 
 
+BriefingTopic = Literal[
+    "roles", "chain_of_command", "use_of_force", "voluntary_principles", "grievances"
+]
+
+
+class Briefing(Part):
+    """v1.1: when the company's approach was last explained to the deployed personnel."""
+
+    date: Day | None = None
+    topics: list[BriefingTopic] | None = None
+
+
+class Monitoring(Part):
+    """v1.1: how the company follows what the force does on and around the site."""
+
+    method: Text | None = None
+    last_review: Day | None = None
+
+
+def _mou_only(agreement: Record) -> str | None:
+    if getattr(agreement, "is_mou", True):
+        return None
+    return (
+        "a supplier contract; a deployment's agreement must be an MoU or support agreement "
+        "with a host-government body (`type: mou`)"
+    )
+
+
 class Deployment(Record):
     KIND = "Deployment"
     INFO = KindInfo(
@@ -52,7 +80,7 @@ class Deployment(Record):
     REFERENCES = (
         RefSpec(("site",), ("Site",)),
         RefSpec(("risk_assessment",), ("RiskAssessment",)),
-        RefSpec(("agreement",), ("Agreement",)),
+        RefSpec(("agreement",), ("Agreement",), refuse=_mou_only),
     )
 
     kind: Literal["Deployment"]
@@ -75,6 +103,8 @@ class Deployment(Record):
     scaling_procedure: bool | None = None
     training: Training | None = None
     vetting: bool | None = None
+    briefing: Briefing | None = None
+    monitoring: Monitoring | None = None
 
     @field_validator("women")
     @classmethod

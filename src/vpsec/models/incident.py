@@ -33,6 +33,8 @@ class Incident(Record):
     raised_with_authorities: RaisedWithAuthorities | None = None
     status: Literal["open", "investigating", "closed"]
     remediation: Text | None = None
+    # v1.1: the outcome of the investigation, where there was one.
+    finding: Literal["substantiated", "unsubstantiated", "inconclusive"] | None = None
 
     def describe(self) -> str:
         return (

@@ -34,6 +34,11 @@ class HumanRightsPolicy(Part):
 class Transparency(Part):
     payments_published: bool | None = None
     information_office: bool | None = None
+    # v1.1: booklets, radio or video explain operations and payments in simple language.
+    plain_language_materials: bool | None = None
+
+
+Certification = Literal["psc1", "iso18788", "iso28007", "other"]
 
 
 class PrivateSecurity(Part):
@@ -41,6 +46,8 @@ class PrivateSecurity(Part):
     headcount: NonNegativeInt | None = None
     armed: bool | None = None
     icoca_member: bool | None = None
+    # v1.1: standards the provider is certified to, besides ICoCA membership.
+    certification: list[Certification] | None = None
 
 
 class Site(Record):

@@ -26,7 +26,9 @@ _RecipientPerson = Annotated[Text, PersonNameMarker(stand_in="representative of 
 
 
 class Recipient(Part):
-    authority: Literal["national", "regional", "local", "individuals"]
+    # `non_state_armed` (v1.1): an armed group outside the state's lawful forces, whether the
+    # support was agreed or extorted; not a transfer to public security at all.
+    authority: Literal["national", "regional", "local", "individuals", "non_state_armed"]
     unit: Annotated[RequiredText, NotAPerson("the receiving unit")]
     representative: _RecipientPerson | None = None
 
@@ -45,6 +47,8 @@ class Item(Part):
 class Conditions(Part):
     human_rights: bool | None = None
     use_of_force: bool | None = None
+    # v1.1: conditioned on respect for IHL, where it applies.
+    ihl: bool | None = None
 
 
 class Receipt(Part):
@@ -92,6 +96,12 @@ class Transfer(Record):
 
     def describe(self) -> str:
         return f"Transfer {self.id} — {self.summary()} to {self.recipient.unit} —"
+
+    @property
+    def to_public_security(self) -> bool:
+        """True unless the recipient is a non-state armed group (rules.md: a public-security
+        transfer); only TRF012 reads the others."""
+        return self.recipient.authority != "non_state_armed"
 
     def summary(self) -> str:
         """A short description of what was given, for messages ("12 handheld radios")."""

@@ -1,52 +1,62 @@
-"""AGR: rules on agreements (MoUs) with public security bodies."""
+"""AGR: rules on agreements: MoUs with host-government bodies (AGR001-AGR009) and
+contracts with local suppliers (AGR010)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from vpsec.models import Agreement, Deployment
-from vpsec.rules.facts import label, lacking, listing, not_true
+from vpsec.rules.facts import about, lacking, listing, not_true
 from vpsec.rules.registry import Context, Hit, rule
 
 
-def _lacks(ctx: Context, wanted: list[str], why: str) -> Iterator[Hit]:
+def _lacks(ctx: Context, wanted: list[str], what: str) -> Iterator[Hit]:
+    """A hit for every MoU whose clauses lack any of wanted; `what` says what they commit to."""
     for record, model in ctx.workspace.each(Agreement):
+        if not model.is_mou:
+            continue
         missing = lacking(model.clauses, wanted)
         if missing:
-            noun = "clause" if len(missing) == 1 else "clauses"
-            message = f"{label(record)} lacks the {listing(missing)} {noun}{why}"
-            yield Hit(record, message, "clauses")
+            yield Hit(
+                record,
+                f"{about(record)} no record that the agreement {what} ({listing(missing)} "
+                f"not among its clauses)",
+                "clauses",
+            )
 
 
 @rule("AGR001")
 def voluntary_principles(ctx: Context) -> Iterator[Hit]:
-    """An agreement must commit the parties to the Voluntary Principles."""
-    yield from _lacks(ctx, ["voluntary_principles"], "")
+    """An MoU must commit the parties to the Voluntary Principles."""
+    yield from _lacks(
+        ctx, ["voluntary_principles"], "commits the parties to the Voluntary Principles"
+    )
 
 
 @rule("AGR002")
 def un_standards(ctx: Context) -> Iterator[Hit]:
-    """An agreement must cite the UN Code of Conduct and Basic Principles on force."""
+    """An MoU must cite the UN Code of Conduct and Basic Principles on force."""
     yield from _lacks(
         ctx,
         ["un_code_of_conduct", "un_basic_principles_force"],
-        " (UN standards for law enforcement and the use of force)",
+        "binds the forces to the UN Code of Conduct for Law Enforcement Officials and the UN "
+        "Basic Principles on the Use of Force and Firearms",
     )
 
 
 @rule("AGR003")
 def expired(ctx: Context) -> Iterator[Hit]:
-    """An active deployment must not rely on an expired agreement."""
+    """An active deployment must not rely on an expired MoU."""
     relied_on: dict[str, list[str]] = {}
     for record, deployment in ctx.workspace.each(Deployment):
         if deployment.agreement and deployment.is_active(ctx.as_of):
             relied_on.setdefault(deployment.agreement, []).append(record.id)
     for record, model in ctx.workspace.each(Agreement):
         deployments = relied_on.get(record.id)
-        if model.expires is not None and model.expires < ctx.as_of and deployments:
+        if model.is_mou and model.expires is not None and model.expires < ctx.as_of and deployments:
             yield Hit(
                 record,
-                f"{label(record)} expired on {model.expires.isoformat()}, but active "
+                f"{about(record)} expired on {model.expires.isoformat()}, but active "
                 f"deployment(s) {', '.join(deployments)} still rely on it",
                 "expires",
             )
@@ -54,29 +64,71 @@ def expired(ctx: Context) -> Iterator[Hit]:
 
 @rule("AGR004")
 def transparency(ctx: Context) -> Iterator[Hit]:
-    """An agreement should be published or commit the parties to transparency."""
+    """An MoU should be published or commit the parties to transparency."""
     for record, model in ctx.workspace.each(Agreement):
-        if not_true(model.published) and "transparency" not in model.clauses:
+        if model.is_mou and not_true(model.published) and "transparency" not in model.clauses:
             yield Hit(
                 record,
-                f"{label(record)} is not published and lacks the `transparency` clause",
+                f"{about(record)} no record that the agreement is published or commits the "
+                "parties to transparency",
                 "published",
             )
 
 
 @rule("AGR005")
 def proportionality(ctx: Context) -> Iterator[Hit]:
-    """An agreement should require a proportionate deployment."""
-    yield from _lacks(ctx, ["proportionality"], "")
+    """An MoU should require a proportionate deployment."""
+    yield from _lacks(ctx, ["proportionality"], "requires forces proportional to the threat")
 
 
 @rule("AGR006")
 def taxes(ctx: Context) -> Iterator[Hit]:
-    """An agreement may direct part of the company's taxes to resourcing public security."""
-    yield from _lacks(ctx, ["security_resources_from_taxes"], "")
+    """An MoU may direct part of the company's taxes to resourcing public security."""
+    yield from _lacks(
+        ctx,
+        ["security_resources_from_taxes"],
+        "provides for part of the company's taxes to resource public security",
+    )
 
 
 @rule("AGR007")
 def roles_and_rules(ctx: Context) -> Iterator[Hit]:
-    """An agreement should define roles and deployment rules."""
-    yield from _lacks(ctx, ["roles_defined", "deployment_rules"], "")
+    """An MoU should define roles and deployment rules."""
+    yield from _lacks(
+        ctx,
+        ["roles_defined", "deployment_rules"],
+        "sets out the roles of public and private security and the rules for deployment",
+    )
+
+
+@rule("AGR008")
+def incident_reporting(ctx: Context) -> Iterator[Hit]:
+    """An MoU should set up incident reporting with public security."""
+    yield from _lacks(ctx, ["incident_reporting"], "sets up reporting of incidents")
+
+
+@rule("AGR009")
+def training(ctx: Context) -> Iterator[Hit]:
+    """An MoU should provide for human rights and IHL training of the forces."""
+    yield from _lacks(ctx, ["training"], "provides for training of the forces")
+
+
+@rule("AGR010")
+def supplier_clauses(ctx: Context) -> Iterator[Hit]:
+    """A local supplier's contract must prohibit human rights violations and illicit payments."""
+    for record, model in ctx.workspace.each(Agreement):
+        if not model.is_supplier_contract:
+            continue
+        missing = lacking(model.clauses, ["human_rights", "illicit_payments"])
+        if missing:
+            what = {
+                "human_rights": "human rights violations",
+                "illicit_payments": "illicit payments",
+            }
+            yield Hit(
+                record,
+                f"{about(record)} no record that the supplier contract prohibits "
+                f"{' or '.join(what[name] for name in missing)} ({listing(missing)} not among "
+                "its clauses)",
+                "clauses",
+            )

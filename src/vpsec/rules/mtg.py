@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from vpsec.models import Meeting
-from vpsec.rules.facts import has_active_deployment, label, within_days
+from vpsec.models import Meeting, Site
+from vpsec.rules.facts import (
+    FIXED_YEAR_NOTE,
+    YEAR_DAYS,
+    about,
+    has_active_deployment,
+    meetings_by_country,
+    period_note,
+    within_days,
+)
 from vpsec.rules.registry import Context, Hit, rule
-
-NATIONAL_WINDOW_DAYS = 365
 
 
 def _describe_participant(organisation: str | None, role: str | None) -> str:
@@ -33,9 +39,9 @@ def minutes_distributed(ctx: Context) -> Iterator[Hit]:
         who = "; ".join(f"{n} × {what}" if n > 1 else what for what, n in kinds.items())
         yield Hit(
             record,
-            f"{label(record)} recorded {len(model.decisions)} decision(s), but "
-            f"{len(missing)} of {len(model.participants)} participants are not on the "
-            f"distribution list of the minutes ({who})",
+            f"{about(record)} {len(model.decisions)} decision point(s) recorded, but no "
+            f"record that {len(missing)} of the {len(model.participants)} participants "
+            f"received them ({who})",
             "minutes.distributed_to",
         )
 
@@ -47,7 +53,7 @@ def decisions_recorded(ctx: Context) -> Iterator[Hit]:
         if model.counterpart == "public_security" and not model.decisions:
             yield Hit(
                 record,
-                f"{label(record)} with public security recorded no decisions",
+                f"{about(record)} a meeting with public security with no decision points recorded",
                 "decisions",
             )
 
@@ -59,35 +65,87 @@ def local_contact(ctx: Context) -> Iterator[Hit]:
     for site in ctx.workspace.of_kind("Site"):
         if not has_active_deployment(ctx, site.id):
             continue
-        recent = False
-        for _record, model in ctx.workspace.each_at(site.id, Meeting):
-            if (
-                model.level == "local"
-                and model.counterpart == "public_security"
-                and within_days(model.date, ctx.as_of, max_gap)
-            ):
-                recent = True
-                break
+        recent = any(
+            model.level == "local"
+            and model.counterpart == "public_security"
+            and within_days(model.date, ctx.as_of, max_gap)
+            for _record, model in ctx.workspace.each_at(site.id, Meeting)
+        )
         if not recent:
             yield Hit(
                 site,
-                f"{label(site)} has public security deployed but no local meeting with public "
-                f"security in the {max_gap:g} days up to {ctx.as_of.isoformat()}",
+                f"{about(site)} public security is deployed, but there is no record of a local "
+                f"meeting with it in the {max_gap:g} days up to {ctx.as_of.isoformat()} "
+                f"({period_note(ctx, 'contact_max_gap_days')})",
             )
 
 
 @rule("MTG004")
 def national_contact(ctx: Context) -> Iterator[Hit]:
-    """The company should meet public security or government at national level every year."""
-    for _record, model in ctx.workspace.each(Meeting):
-        if (
+    """Each country with forces deployed: a national meeting with them or the ministry, yearly."""
+    about_country = meetings_by_country(ctx)
+    for record, site in ctx.workspace.each(Site):
+        if not has_active_deployment(ctx, record.id):
+            continue
+        met = any(
             model.level == "national"
             and model.counterpart in ("public_security", "government")
-            and within_days(model.date, ctx.as_of, NATIONAL_WINDOW_DAYS)
-        ):
-            return
-    yield Hit(
-        None,
-        f"no national meeting with public security or the government in the "
-        f"{NATIONAL_WINDOW_DAYS} days up to {ctx.as_of.isoformat()}",
-    )
+            and within_days(model.date, ctx.as_of, YEAR_DAYS)
+            for model in about_country.get(site.country, [])
+        )
+        if not met:
+            yield Hit(
+                record,
+                f"{about(record)} public security is deployed, but there is no record of a "
+                f"national meeting with public security or the government about {site.country} "
+                f"in the {YEAR_DAYS} days up to {ctx.as_of.isoformat()} ({FIXED_YEAR_NOTE})",
+            )
+
+
+@rule("MTG005")
+def senior_visit(ctx: Context) -> Iterator[Hit]:
+    """A site with forces deployed: a visit by senior public security officials, yearly."""
+    for site in ctx.workspace.of_kind("Site"):
+        if not has_active_deployment(ctx, site.id):
+            continue
+        visited = any(
+            model.counterpart == "public_security"
+            and model.level in ("regional", "national")
+            and model.on_site is True
+            and within_days(model.date, ctx.as_of, YEAR_DAYS)
+            for _record, model in ctx.workspace.each_at(site.id, Meeting)
+        )
+        if not visited:
+            yield Hit(
+                site,
+                f"{about(site)} public security is deployed, but there is no record of a visit "
+                f"to the site by regional or national public security officials in the "
+                f"{YEAR_DAYS} days up to {ctx.as_of.isoformat()} ({FIXED_YEAR_NOTE})",
+            )
+
+
+@rule("MTG006")
+def home_government(ctx: Context) -> Iterator[Hit]:
+    """Abroad, where forces are deployed or there is conflict: contact with the home government."""
+    home = ctx.workspace.config.home_country
+    if home is None:
+        return
+    about_country = meetings_by_country(ctx)
+    for record, site in ctx.workspace.each(Site):
+        if site.country == home:
+            continue
+        deployed = has_active_deployment(ctx, record.id)
+        if not deployed and not site.conflict_affected:
+            continue
+        met = any(
+            model.counterpart == "home_government" and within_days(model.date, ctx.as_of, YEAR_DAYS)
+            for model in about_country.get(site.country, [])
+        )
+        if not met:
+            why = "public security is deployed" if deployed else "the site is conflict-affected"
+            yield Hit(
+                record,
+                f"{about(record)} {why}, but there is no record of contact with the home "
+                f"government ({home}) about {site.country} in the {YEAR_DAYS} days up to "
+                f"{ctx.as_of.isoformat()} ({FIXED_YEAR_NOTE})",
+            )

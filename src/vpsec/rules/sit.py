@@ -1,11 +1,20 @@
-"""SIT: rules on sites (grievance mechanism, roles, policy, consultation, transparency)."""
+"""SIT: rules on sites (grievance mechanism, roles, policy, consultation, transparency,
+private security)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from vpsec.models import Consultation, Site
-from vpsec.rules.facts import has_active_deployment, has_transfer, label, not_true, within_days
+from vpsec.rules.facts import (
+    about,
+    absent,
+    has_active_deployment,
+    has_transfer,
+    not_true,
+    period_note,
+    within_days,
+)
 from vpsec.rules.registry import Context, Hit, rule
 
 
@@ -17,8 +26,8 @@ def grievance_mechanism(ctx: Context) -> Iterator[Hit]:
         if not_true(mechanism.in_place if mechanism else None):
             yield Hit(
                 record,
-                f"{label(record)} has no grievance mechanism in place "
-                "(`grievance_mechanism.in_place` is not true)",
+                f"{about(record)} no record that a grievance mechanism is in place for "
+                "community members to report abuses",
                 "grievance_mechanism.in_place",
             )
 
@@ -33,9 +42,8 @@ def roles_defined(ctx: Context) -> Iterator[Hit]:
         ):
             yield Hit(
                 record,
-                f"{label(record)} has public security deployed but its security roles and "
-                "responsibilities are not formally defined (`arrangements.roles_defined` is "
-                "not true)",
+                f"{about(record)} public security is deployed, but there is no record that "
+                "the roles of public and private security are set out in formal terms",
                 "arrangements.roles_defined",
             )
 
@@ -48,8 +56,8 @@ def human_rights_policy(ctx: Context) -> Iterator[Hit]:
         if site.conflict_affected and not_true(policy.published if policy else None):
             yield Hit(
                 record,
-                f"{label(record)} is conflict-affected but has no published human rights "
-                "policy (`human_rights_policy.published` is not true)",
+                f"{about(record)} the site is conflict-affected, but there is no record of a "
+                "published human rights policy",
                 "human_rights_policy.published",
             )
 
@@ -61,19 +69,16 @@ def recent_consultation(ctx: Context) -> Iterator[Hit]:
     for record in ctx.workspace.of_kind("Site"):
         if not has_active_deployment(ctx, record.id):
             continue
-        recent = False
-        for _consultation, model in ctx.workspace.each_at(record.id, Consultation):
-            if "security_arrangements" in model.topics and within_days(
-                model.date, ctx.as_of, max_age
-            ):
-                recent = True
-                break
+        recent = any(
+            "security_arrangements" in model.topics and within_days(model.date, ctx.as_of, max_age)
+            for _consultation, model in ctx.workspace.each_at(record.id, Consultation)
+        )
         if not recent:
             yield Hit(
                 record,
-                f"{label(record)} has public security deployed but no community consultation "
-                f"on security arrangements in the {max_age:g} days up to "
-                f"{ctx.as_of.isoformat()}",
+                f"{about(record)} public security is deployed, but there is no record of a "
+                f"community consultation on security arrangements in the {max_age:g} days up "
+                f"to {ctx.as_of.isoformat()} ({period_note(ctx, 'consultation_max_age_days')})",
             )
 
 
@@ -87,8 +92,8 @@ def payments_published(ctx: Context) -> Iterator[Hit]:
         ):
             yield Hit(
                 record,
-                f"{label(record)} makes payments or per diems to public security but does not "
-                "publish them (`transparency.payments_published` is not true)",
+                f"{about(record)} the site makes payments or pays per diems to public "
+                "security, but there is no record that its payments are published",
                 "transparency.payments_published",
             )
 
@@ -103,7 +108,25 @@ def information_office(ctx: Context) -> Iterator[Hit]:
         ):
             yield Hit(
                 record,
-                f"{label(record)} gives support to public security but has no public "
-                "information office (`transparency.information_office` is not true)",
+                f"{about(record)} the site gives support to public security, but there is no "
+                "record of a public information office nearby",
                 "transparency.information_office",
             )
+
+
+@rule("SIT007")
+def armed_private_security(ctx: Context) -> Iterator[Hit]:
+    """An armed private security provider should be an ICoCA member or certified."""
+    for record, site in ctx.workspace.each(Site):
+        for index, provider in enumerate(site.private_security or []):
+            if (
+                provider.armed is True
+                and not_true(provider.icoca_member)
+                and absent(provider.certification)
+            ):
+                yield Hit(
+                    record,
+                    f"{about(record)} private security provider {provider.provider} is armed, "
+                    "but there is no record of its ICoCA membership or of a certification",
+                    f"private_security.{index}",
+                )
