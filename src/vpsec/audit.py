@@ -41,6 +41,8 @@ NOTICE = "notice"
 # Caches of tree objects and of per-tree results; cleared (never wrong, only
 # slower) when they grow past this many entries.
 _CACHE_LIMIT = 200_000
+# Tree objects kept between windows of commits (each can hold thousands of entries).
+_TREES_KEPT = 20_000
 # Commits whose trees and record blobs are read ahead together, in a few batches.
 _WINDOW = 200
 # A record file larger than this is not read by the audit (nor, with any sane
@@ -187,7 +189,7 @@ class _Trees:
 
     def forget(self) -> None:
         """Drop what was read, when it grew large (kept results stay right, only slower)."""
-        if len(self._trees) > _CACHE_LIMIT:
+        if len(self._trees) > _TREES_KEPT:
             self._trees.clear()
             self._seen.clear()
         if len(self._docs) > _CACHE_LIMIT:

@@ -176,33 +176,37 @@ def parse_tree(data: bytes, id_bytes: int) -> tuple[TreeItem, ...]:
     cannot be checked out (git fsck rejects it), so it is refused rather than
     read as some other path.
     """
-    items: list[TreeItem] = []
-    names: set[str] = set()
-    position = 0
-    for match in _tree_entry(id_bytes).finditer(data):
-        if match.start() != position:
-            break  # bytes between two entries: not a tree
-        raw = match.group()
-        item = _ITEMS.get(raw)
-        if item is None:
-            mode_text, name, oid = match.groups()
-            mode = _MODES.get(mode_text)
-            item = TreeItem(
-                name.decode("utf-8", "surrogateescape"),
-                int(mode_text, 8) if mode is None else mode,
-                oid.hex(),
-            )
-            if len(_ITEMS) > _ITEMS_KEPT:
-                _ITEMS.clear()
-            _ITEMS[raw] = item
-        if item.name in (".", "..") or item.name in names:
-            raise ObjectFormatError(f"a tree holds the entry name {shown(item.name)[:80]!r}")
-        names.add(item.name)
-        items.append(item)
-        position = match.end()
-    if position != len(data):
-        raise ObjectFormatError(f"a tree entry at byte {position} is malformed or truncated")
+    raws = _tree_entry(id_bytes).findall(data)
+    # Each match starts where the one before ended exactly when together they cover
+    # every byte: the tree is read entry after entry, as git writes it.
+    if sum(map(len, raws)) != len(data):
+        raise ObjectFormatError("a tree entry is malformed or truncated")
+    known = _ITEMS.get
+    items = [known(raw) or _item(raw, id_bytes) for raw in raws]
+    names = {item.name for item in items}
+    if len(names) != len(items) or "." in names or ".." in names:
+        seen: set[str] = set()
+        for item in items:
+            if item.name in (".", "..") or item.name in seen:
+                raise ObjectFormatError(f"a tree holds the entry name {shown(item.name)[:80]!r}")
+            seen.add(item.name)
     return tuple(items)
+
+
+def _item(raw: bytes, id_bytes: int) -> TreeItem:
+    """One entry's bytes (`mode SP name NUL id`) as a TreeItem, kept for the next tree."""
+    space = raw.index(b" ")
+    mode_text, name, oid = raw[:space], raw[space + 1 : -id_bytes - 1], raw[-id_bytes:]
+    mode = _MODES.get(mode_text)
+    item = TreeItem(
+        name.decode("utf-8", "surrogateescape"),
+        int(mode_text, 8) if mode is None else mode,
+        oid.hex(),
+    )
+    if len(_ITEMS) > _ITEMS_KEPT:
+        _ITEMS.clear()
+    _ITEMS[raw] = item
+    return item
 
 
 # Most entries of a folder are the same from one version of it to the next: the
@@ -217,7 +221,7 @@ def _tree_entry(id_bytes: int) -> re.Pattern[bytes]:
     pattern = _TREE_ENTRIES.get(id_bytes)
     if pattern is None:
         pattern = _TREE_ENTRIES[id_bytes] = re.compile(
-            rb"([0-7]{1,7}) ([^\0/]+)\0(.{%d})" % id_bytes, re.DOTALL
+            rb"[0-7]{1,7} [^\0/]+\0.{%d}" % id_bytes, re.DOTALL
         )
     return pattern
 
