@@ -337,6 +337,13 @@ def symlinked_decision(r: Repo) -> None:
     r.commit("a decision kept elsewhere")
 
 
+def symlink(r: Repo, target: str, content: str | None = None) -> None:
+    if content is not None:
+        r.write("notes/real.txt", content)
+    os.symlink(target, r.path("decisions/linked.yaml"))
+    r.commit("a record kept elsewhere")
+
+
 def submodule(r: Repo) -> None:
     inner = r.top.parent / "inner"
     inner.mkdir()
@@ -459,6 +466,10 @@ CASES = {
     "replace-the-decide-commit": Case(replace_decide_commit, "breach", "modified"),
     "shallow-clone": Case(shallow_clone, "refused", "fetch-depth: 0"),
     "symlinked-decision": Case(symlinked_decision, "refused", "symbolic link"),
+    "absolute-symlink": Case(lambda r: symlink(r, "/etc/hostname"), "refused", "symbolic link"),
+    "symlinked-site-is-no-decision": Case(
+        lambda r: symlink(r, "../notes/real.txt", SITE), "intact"
+    ),
     "decisions-in-submodule": Case(submodule, "refused", "submodule"),
     "missing-object": Case(unreadable_object, "refused", "cannot be audited"),
     "newline-in-author": Case(lambda r: raw_edit(r, author=b"Ev\nil"), "refused", "cannot be read"),

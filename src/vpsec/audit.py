@@ -364,8 +364,8 @@ class _Trees:
                 target = self.repo.read_blob(item.oid).decode("utf-8", "surrogateescape")
                 if target.startswith("/") or hops > _MAX_LINK_HOPS:
                     raise GitError(
-                        f"{shown(link.path)} is a symbolic link to {shown(target)}, which vpsec "
-                        "cannot follow in git history; replace the link with the file it means"
+                        f"{_quoted(link.path)} is a symbolic link to {_quoted(target)}, which "
+                        "vpsec cannot follow in git history; replace the link with the file"
                     )
                 pending = target.split("/") + pending
                 continue
@@ -599,6 +599,11 @@ class _Judge:
         )
 
 
+def _quoted(path: str) -> str:
+    """A path for a one-line error message: quoted, every control character escaped."""
+    return repr(shown(path))
+
+
 def _named(ref: CommitRef | None, earlier: str) -> str:
     return f"in commit {ref.sha[:12]}" if ref is not None else earlier
 
@@ -665,7 +670,7 @@ class _Walker:
             since_sha = repo.resolve(since)
             if head is None or not repo.is_ancestor(since_sha, head):
                 raise GitError(
-                    f"--since-commit {since}: {since_sha[:12]} is not an ancestor of HEAD, so "
+                    f"--since-commit {since!r}: {since_sha[:12]} is not an ancestor of HEAD, so "
                     "the history after it is not the history that was audited (amended, rebased "
                     "or force-pushed since, or another branch); audit the whole history, then pin "
                     "again"
@@ -691,9 +696,7 @@ class _Walker:
                     "for history it cannot read"
                 ) from None
             except GitError as error:
-                raise GitError(
-                    f"commit {commit.sha[:12]} ({shown(commit.subject)[:60]}): {error}"
-                ) from None
+                raise GitError(f"commit {commit.sha[:12]}: {error}") from None
             except RecursionError:
                 raise GitError(
                     f"commit {commit.sha[:12]} cannot be audited: its folders are nested deeper "
@@ -821,7 +824,7 @@ class _Walker:
         """Refuse what the loader reads but history cannot show: submodules, linked decisions."""
         if part.submodules:
             raise GitError(
-                f"{shown(part.submodules[0])} is a git submodule inside the workspace: its files "
+                f"{_quoted(part.submodules[0])} is a git submodule inside the workspace: its files "
                 "are read as records but are not in this repository's history, so decisions in "
                 "it cannot be audited; move it out of the workspace or add it to `exclude` in "
                 "vpsec.yaml"
@@ -830,7 +833,7 @@ class _Walker:
             target = self.trees.link_target(commit.tree, link)
             if target is not None and self.trees.docs(target):
                 raise GitError(
-                    f"{shown(link.path)} is a symbolic link to a Decision: the audit tracks "
+                    f"{_quoted(link.path)} is a symbolic link to a Decision: the audit tracks "
                     "decision files, not links to them; replace the link with the file itself"
                 )
 
