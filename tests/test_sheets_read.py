@@ -284,6 +284,7 @@ def test_dates_before_1900(cli: RunCli, ws: Path, tmp_path: Path) -> None:
     assert "date: 1899-06-01" in (ws / "transfers" / "trf-001.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_thousands_of_rows(cli: RunCli, ws: Path, tmp_path: Path) -> None:
     book = workbook([row(1, ID=f"trf-{n:05}", Date=date(2026, 1, 1 + n % 28)) for n in range(3000)])
     path = save(book, tmp_path / "big.xlsx")

@@ -192,6 +192,7 @@ def _check(tmp: Path, records: list[dict[str, Any]], cli: RunCli, csv: bool) -> 
     assert _records(target) == _records(source)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("csv", [False, True], ids=["xlsx", "csv"])
 def test_export_then_import_gives_the_same_records(
     csv: bool, cli: RunCli, tmp_path_factory: pytest.TempPathFactory

@@ -32,6 +32,7 @@ from vpsec.errors import OutputError, UsageError, VpsecError
 from vpsec.load.config import find_root
 from vpsec.output import display_path, emit
 from vpsec.render.terminal import terminal_safe
+from vpsec.wording import count, plural
 
 AUDIENCES = ("internal", "public")
 FORMATS = ("xlsx", "csv")
@@ -116,7 +117,8 @@ def _export_data(options: ExportOptions, kinds: list[str]) -> _Exported:
     notices = []
     if invalid:
         notices.append(
-            f"{len(invalid)} record(s) are not valid and are left out of the export; "
+            f"{count(len(invalid), 'record')} {plural(len(invalid), 'is', 'are')} not valid "
+            "and left out of the export; "
             "`vpsec validate` lists them"
         )
     sites = {r.id: r.model.site_ids() for r in workspace.records}
@@ -186,8 +188,8 @@ def export(options: ExportOptions) -> int:
     else:
         emit(payload, target)
     rows = sum(len(t.rows) for t in tables)
-    what = "an empty register" if options.template else f"{rows} row(s)"
-    _say(f"Wrote {display_path(target)}: {what}, {len(tables)} sheet(s)")
+    what = "an empty register" if options.template else count(rows, "row")
+    _say(f"Wrote {display_path(target)}: {what}, {count(len(tables), 'sheet')}")
     return 0
 
 
@@ -200,7 +202,7 @@ def _write_csv(tables: list[Any], output: Path | None) -> int:
     if len(tables) == 1:
         emit(csv_text(tables[0]), output)
         if output is not None:
-            _say(f"Wrote {display_path(output)}: {len(tables[0].rows)} row(s)")
+            _say(f"Wrote {display_path(output)}: {count(len(tables[0].rows), 'row')}")
         return 0
     if output is None:
         raise UsageError("--format csv with all kinds needs --output DIR (one CSV per kind)")
@@ -551,8 +553,7 @@ def import_records(options: ImportOptions) -> int:
     if job.problems:
         for problem in job.problems:
             _say(str(problem))
-        count = len(job.problems)
-        _say(f"{count} problem{'s' if count != 1 else ''}; nothing was written.")
+        _say(f"{count(len(job.problems), 'problem')}; nothing was written.")
         return 1
     verb = "would " if options.dry_run else ""
     lines = []

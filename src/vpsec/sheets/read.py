@@ -64,8 +64,8 @@ class Grid:
     merged: list[Merged] = field(default_factory=list)
     # (row, column) -> the formula text, for cells whose saved result is used.
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    # The first day a date number can hold in this workbook (1900 or 1904 epoch).
     is_csv: bool = False
+    # Date numbers count from 1904 (old Mac Excel) rather than 1900.
     epoch_1904: bool = False
 
     def value(self, row: int, col: int) -> Any:
@@ -168,9 +168,12 @@ def _load(data: bytes, shown: str, data_only: bool) -> Any:
                 io.BytesIO(data), read_only=False, data_only=data_only, keep_links=False
             )
     except Exception as error:  # openpyxl's parsers raise many types on a damaged file
-        causes = [error]
-        while causes[-1].__cause__ or causes[-1].__context__:
-            causes.append(causes[-1].__cause__ or causes[-1].__context__)  # type: ignore[arg-type]
+        causes: list[BaseException] = [error]
+        for _ in range(10):  # openpyxl wraps the parser's exception
+            cause = causes[-1].__cause__ or causes[-1].__context__
+            if cause is None:
+                break
+            causes.append(cause)
         if any(type(cause).__module__.startswith("defusedxml") for cause in causes):
             raise SheetFileError(
                 f"{shown}: the workbook's XML declares entities (an XML bomb?); not read"
