@@ -200,7 +200,8 @@ def _write_csv(tables: list[Any], output: Path | None) -> int:
         for notice in table.notices:
             _say(f"vpsec: {notice}")
     if len(tables) == 1:
-        emit(csv_text(tables[0]), output)
+        # Piped or redirected, CSV is data and goes out exactly; on a terminal it is shown safely.
+        emit(csv_text(tables[0]), output, sanitised=output is None and not sys.stdout.isatty())
         if output is not None:
             _say(f"Wrote {display_path(output)}: {count(len(tables[0].rows), 'row')}")
         return 0
