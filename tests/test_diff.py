@@ -346,3 +346,22 @@ def test_a_record_hidden_by_a_new_exclude_is_shown_as_hidden(
     assert {"change": "exclude: added transfers/trf-2026-007.yaml", "review": False} in report[
         "settings"
     ]
+
+
+def test_an_edited_decision_is_an_audit_breach_not_a_field_change(
+    git_identity: None,
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    root = _example_repo(tmp_path)
+    decision = root / "decisions" / "dec-2026-001.yaml"
+    text = decision.read_text()
+    decision.write_text(text.replace("text: ", "text: Revised. ", 1))
+    code, out, err = cli(root, "diff", "HEAD", "--fail-on", "never", "--as-of", AS_OF)
+    assert code == 1, err  # a breach fails the review whatever --fail-on says
+    assert "audit breaches" in out and "dec-2026-001" in out
+    code, md, err = cli(root, "diff", "HEAD", "--format", "markdown", "--as-of", AS_OF)
+    assert "**the audit trail is NOT intact**" in md, err
+    _code, report = diff_json(cli, root, "HEAD")
+    assert [b["decision"] for b in report["breaches"]] == ["dec-2026-001"]
+    assert report["breaches"][0]["change"] == "modified"

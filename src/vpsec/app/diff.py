@@ -6,13 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vpsec import __version__
 from vpsec.app.options import fail_level
 from vpsec.errors import ConfigError, GitError, UsageError
 from vpsec.findings import Finding
 from vpsec.output import emit
-from vpsec.results import DiffResult, RecordChange, RecordRef
+from vpsec.results import AuditEntry, DiffResult, RecordChange, RecordRef
+
+if TYPE_CHECKING:
+    from vpsec.gitops import Repository
 
 WORKING_TREE = "working tree"
 
@@ -28,10 +32,34 @@ class DiffOptions:
     output: Path | None = None
     fail_on: str = "error"
     start: Path = Path()
+    # "public": only what vpsec.withhold lets a public output show (a PR comment).
+    audience: str = "internal"
+
+
+# The format a public comparison can be posted in; it says what it withheld.
+PUBLIC_FORMATS = ("markdown",)
+
+
+def _decision_breaches(
+    repo: Repository, prefix: str, root: Path, base_sha: str, head_sha: str | None
+) -> tuple[AuditEntry, ...]:
+    """Decisions the change edits, renames, deletes or hides: breaches, as `vpsec audit` says."""
+    from vpsec.audit import WORKTREE_REF, WorkingTreeSource, decision_changes, revision_ref
+
+    base = repo.tree_source(base_sha, prefix, base_sha)
+    if head_sha is None:
+        return decision_changes(base, WorkingTreeSource(root), WORKTREE_REF)
+    head = repo.tree_source(head_sha, prefix, head_sha)
+    return decision_changes(base, head, revision_ref(repo, head_sha))
 
 
 def run_diff(options: DiffOptions) -> DiffResult:
-    """Open both sides with the one loader and compare them."""
+    """Open both sides with the one loader and compare them (for the audience asked)."""
+    return _compared(options)[1]
+
+
+def _compared(options: DiffOptions) -> tuple[DiffResult, DiffResult]:
+    """The comparison, and the same for the options' audience (the exit code reads the first)."""
     from vpsec.diff import compare
     from vpsec.gitops import open_repository
     from vpsec.load.config import find_root
@@ -82,7 +110,19 @@ def run_diff(options: DiffOptions) -> DiffResult:
             version=__version__,
             shas=(base_sha, head_sha),
         )
-        return from_repository_root(compared, prefix)
+        compared = replace(
+            compared, breaches=_decision_breaches(repo, prefix, root, base_sha, head_sha)
+        )
+        result = from_repository_root(compared, prefix)
+        if options.audience != "public":
+            return result, result
+        from vpsec.withhold import PublicView, record_data
+
+        def by_id(opened: OpenWorkspace) -> dict[str, dict[str, object]]:
+            return {str(record["id"]): record for record in record_data(opened)}
+
+        view = PublicView.of([base, head])
+        return result, view.diff_result(result, by_id(base), by_id(head))
     finally:
         repo.close()
 
@@ -121,12 +161,17 @@ def diff(options: DiffOptions) -> int:
 
     if options.format not in format_names(DiffResult):
         raise UsageError(f"--format: choose one of {', '.join(format_names(DiffResult))}")
+    if options.audience not in ("internal", "public"):
+        raise UsageError("--audience: choose one of internal, public")
+    if options.audience == "public" and options.format not in PUBLIC_FORMATS:
+        raise UsageError("--audience public: choose --format markdown (it says what it withheld)")
     level = fail_level(options.fail_on)
-    result = run_diff(options)
+    # The exit code never depends on the audience: it is the full comparison's.
+    result, shown = _compared(options)
     chosen = renderer(DiffResult, options.format)
     render_options = RenderOptions()
-    emit(chosen.render(result, render_options), options.output, sanitised=chosen.entry.escapes_data)
-    chosen.post_render(result, render_options)
+    emit(chosen.render(shown, render_options), options.output, sanitised=chosen.entry.escapes_data)
+    chosen.post_render(shown, render_options)
     if result.breaches:
         return 1
     if level is None:
