@@ -25,6 +25,8 @@ import random
 import re
 import resource
 import shutil
+import socket
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -69,6 +71,7 @@ class Case:
     fragment: str | None  # text every command's output contains
     line: int | None = None  # the line the message points at
     where: str | None = BAD  # the file the message names
+    commands: tuple[str, ...] = COMMANDS  # the commands the case concerns
 
     def apply(self, root: Path) -> None:
         if isinstance(self.content, bytes):
@@ -186,6 +189,30 @@ def deep_block(depth: int) -> bytes:
     return ("- " * depth + "x\n").encode()
 
 
+def transfer(amount: str = "400", quantity: str = "2", extra: str = "") -> bytes:
+    """A Transfer of site s1 whose item's amount is at line 11 and quantity at line 10."""
+    return (
+        HEADER + "kind: Transfer\nid: t9\nsite: s1\ndate: 2026-03-02\ntype: equipment\n"
+        "recipient: {authority: local, unit: Police Post}\nitems:\n  - description: radios\n"
+        f"    quantity: {quantity}\n    value: {{amount: {amount}, currency: USD}}\n"
+        f"purpose: Communication\nreceipt: {{signed: true}}\n{extra}"
+    ).encode()
+
+
+def cache_link(rel: str, target: Callable[[Path], str]) -> Builder:
+    """A link at .vpsec/cache/rel (or .vpsec/cache itself) to target(root), as a PR could commit."""
+    return link(target, f".vpsec/cache/{rel}".rstrip("/"))
+
+
+def outside(root: Path) -> str:
+    return str(root.parent / "outside")
+
+
+# The cache cases concern the commands that use the cache; the notice is on stderr, once.
+CACHE_COMMANDS = ("validate", "assess")
+NOT_USING_CACHE = "vpsec: not using the cache in .vpsec/cache: "
+
+
 CASES = [
     Case("yaml-syntax", b"apiVersion: vpsec/v1\nkind: Site\nid: [s2\n", 1, "YAML syntax error", 4),
     Case("tab-indent", b"apiVersion: vpsec/v1\nkind: Site\n\tid: s2\n", 1, "tab character", 3),
@@ -269,6 +296,59 @@ CASES = [
     Case("config-non-ascii-comment", config(CONFIG + "# café ☕\n"), 0, None, where=None),
     Case("config-not-utf8", config(CONFIG.encode() + b"# \xff\n"), 2, "not UTF-8", 4, "vpsec.yaml"),
     Case("config-deep", config(CONFIG + "x: " + "[" * 50_000), 2, "nesting", 4, "vpsec.yaml"),
+    Case("amount-inf", transfer(amount=".inf"), 1, "must be a finite number; got `inf`", 11),
+    Case("amount-nan", transfer(amount=".nan"), 1, "must be a finite number; got `nan`", 11),
+    Case("amount-minus-inf", transfer(amount="-.inf"), 1, "must be a finite number", 11),
+    Case("amount-1e300", transfer(amount="1e300"), 1, "must be at most 1,000,000,000,000,000", 11),
+    Case("quantity-1e20", transfer(quantity="10" + "0" * 20), 1, "must be at most", 10),
+    # Free-form data may hold any number: no finding, and every report is still made.
+    Case(
+        "custom-inf",
+        (SITE.replace("s1", "s9") + "custom: {x: .inf, y: .nan, z: 1e999}\n").encode(),
+        0,
+        None,
+        where=None,
+    ),
+    Case(
+        "setting-inf",
+        config(CONFIG + "rules:\n  settings:\n    contact_max_gap_days: .inf\n"),
+        1,
+        "must be a finite number",
+        6,
+        "vpsec.yaml",
+    ),
+    Case(
+        "max-file-mb-inf",
+        config(CONFIG + "limits:\n  max_file_mb: .inf\n"),
+        1,
+        "must be a finite number",
+        5,
+        "vpsec.yaml",
+    ),
+    Case(
+        "cache-link-outside",
+        cache_link("", lambda root: "../../outside"),
+        0,
+        NOT_USING_CACHE + ".vpsec/cache is a symbolic link",
+        where=None,
+        commands=CACHE_COMMANDS,
+    ),
+    Case(
+        "cache-stats-dev-zero",
+        cache_link("stats.json", lambda root: "/dev/zero"),
+        0,
+        NOT_USING_CACHE + ".vpsec/cache/stats.json is a symbolic link",
+        where=None,
+        commands=CACHE_COMMANDS,
+    ),
+    Case(
+        "cache-runs-link-outside",
+        cache_link("runs", outside),
+        0,
+        NOT_USING_CACHE + ".vpsec/cache/runs is a symbolic link",
+        where=None,
+        commands=CACHE_COMMANDS,
+    ),
 ]
 
 
@@ -291,6 +371,8 @@ def environment(home: Path) -> dict[str, str]:
         GIT_AUTHOR_EMAIL="author@example.org",
         GIT_COMMITTER_NAME="Test Committer",
         GIT_COMMITTER_EMAIL="committer@example.org",
+        # What a template that escaped the sandbox would print from the environment.
+        HARDENING_SECRET=SECRET,
     )
     return env
 
@@ -370,6 +452,20 @@ def assert_sound(run: Run) -> None:
     assert SECRET not in run.output
 
 
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every entry under folder (links not followed): its bytes or link target, and its mode."""
+    found = {}
+    for base, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = Path(base) / name
+            if path.is_symlink():
+                content = os.readlink(path).encode()
+            else:
+                content = path.read_bytes() if stat.S_ISREG(path.lstat().st_mode) else b""
+            found[path.relative_to(folder).as_posix()] = (content, path.lstat().st_mode)
+    return found
+
+
 def assert_secret_kept(root: Path) -> None:
     """Nothing under the workspace (the cache included) holds the outside secret."""
     for folder, _dirs, files in os.walk(root):
@@ -390,6 +486,11 @@ def make_workspace(tmp_path: Path) -> Callable[[], tuple[Path, dict[str, str]]]:
         (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
         env = environment(home)
         write(tmp_path / "outside", "secret.yaml", f"{HEADER}kind: Site\nid: {SECRET}\n")
+        # What a cache linked outside would overwrite or prune (issue 14), so the snapshot of
+        # this folder after every case shows it.
+        write(tmp_path / "outside", ".gitignore", "build/\n")
+        for index in range(10):
+            write(tmp_path / "outside", f"{index:064x}.json", f"not a cache file {index}\n")
         root = tmp_path / "ws"
         write(root, "vpsec.yaml", CONFIG)
         write(root, "records/site.yaml", SITE)
@@ -405,7 +506,8 @@ def make_workspace(tmp_path: Path) -> Callable[[], tuple[Path, dict[str, str]]]:
 def test_bad_input(case: Case, make_workspace: Callable[[], tuple[Path, dict[str, str]]]) -> None:
     root, env = make_workspace()
     case.apply(root)
-    for run in run_all(root, env):
+    before = snapshot(root.parent / "outside")
+    for run in run_all(root, env, commands=case.commands):
         assert_sound(run)
         wanted = expected_exit(case.exit, run.command)
         assert run.code == wanted, f"{run.command}: exit {run.code}, not {wanted}\n{run.output}"
@@ -414,7 +516,10 @@ def test_bad_input(case: Case, make_workspace: Callable[[], tuple[Path, dict[str
         if case.where is not None:
             named = f"{case.where}:{case.line}" if case.line else case.where
             assert named in run.output, f"{run.command} does not name {named}:\n{run.output}"
+        if case.fragment is not None and case.fragment.startswith(NOT_USING_CACHE):
+            assert run.output.count(NOT_USING_CACHE) == 1, run.output
     assert_secret_kept(root)
+    assert snapshot(root.parent / "outside") == before, "a file outside the workspace changed"
 
 
 def test_clean_workspace_passes_every_command(
@@ -429,10 +534,35 @@ def test_clean_workspace_passes_every_command(
 
 # -- outputs that cannot be written -----------------------------------------------------------
 
-OUTPUTS = {
+
+def symlink_loop(root: Path) -> Path:
+    path = root.parent / "loop.txt"
+    path.symlink_to("loop.txt")
+    return path
+
+
+def link_to_folder(root: Path) -> Path:
+    path = root.parent / "to-records"
+    path.symlink_to(root / "records")
+    return path
+
+
+def unix_socket(root: Path) -> Path:
+    """A socket file: it cannot be opened like a file, so no command can write to it (as cp)."""
+    path = root.parent / "out.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.close()
+    return path
+
+
+OUTPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "missing-folder": (lambda root: root.parent / "no-such-folder" / "out.txt", "does not exist"),
     "under-a-file": (lambda root: root / "vpsec.yaml" / "out.txt", "does not exist"),
     "a-folder": (lambda root: root / "records", "is a folder"),
+    "a-link-to-a-folder": (link_to_folder, "is a folder"),
+    "a-symlink-loop": (symlink_loop, "Too many levels of symbolic links"),
+    "a-socket": (unix_socket, "cannot write"),
 }
 
 
@@ -455,6 +585,7 @@ def test_unwritable_output(
     output_of, fragment = OUTPUTS[target]
     output = output_of(root)
     before = files_beside(root)
+    contents = snapshot(root.parent / "outside")
     extra = ["--output", str(output)]
     for run in run_all(root, env, extra=extra):
         assert_sound(run)
@@ -463,6 +594,57 @@ def test_unwritable_output(
         assert run.output.count("\n") == 1, f"{run.command}: not one line: {run.output}"
     after = files_beside(root)
     assert after == before
+    assert snapshot(root.parent / "outside") == contents
+    assert not list(root.parent.rglob("*.tmp"))
+
+
+def null_device(folder: Path) -> Path:
+    """A character device like /dev/null: a copy of it where the test can make one (root)."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    path = folder / "null"
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    path.chmod(0o666)  # mknod applies the umask
+    return path
+
+
+def linked_output(root: Path) -> tuple[Path, Path]:
+    """A link beside the workspace to a file outside it: the output and what must change."""
+    target = root.parent / "outside" / "published.txt"
+    target.write_text("previous\n")
+    target.chmod(0o604)
+    link = root.parent / "published-link.txt"
+    link.symlink_to(target)
+    return link, target
+
+
+@pytest.mark.parametrize("target", ["dev-null", "link-to-dev-null", "link-to-a-file"])
+def test_output_that_is_not_a_plain_file(
+    target: str, make_workspace: Callable[[], tuple[Path, dict[str, str]]]
+) -> None:
+    """-o onto a device is written to, not replaced; onto a link, its target is replaced."""
+    root, env = make_workspace()
+    device = null_device(root.parent)
+    if target == "dev-null":
+        output = changed = device
+    elif target == "link-to-dev-null":
+        output = root.parent / "null-link"
+        output.symlink_to(device)
+        changed = device
+    else:
+        output, changed = linked_output(root)
+    before = output.lstat()
+    # All four commands at once, onto the same output.
+    for run in run_all(root, env, extra=["--output", str(output)]):
+        assert_sound(run)
+        assert run.code == 0, f"{run.command}: {run.output}"
+    after = output.lstat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)  # still itself
+    if changed == device:
+        assert stat.S_ISCHR(device.stat().st_mode) and device.stat().st_mode & 0o777 == 0o666
+    else:
+        assert changed.read_text() != "previous\n"
+        assert changed.stat().st_mode & 0o777 == 0o604  # replaced, keeping its mode
     assert not list(root.parent.rglob("*.tmp"))
 
 
@@ -613,7 +795,65 @@ TEMPLATES = {
         None,
     ),
     "syntax": ("{% for %}\n", "syntax error", 1),
+    # CVE-2025-27516: str.format reached through |attr escaped the sandbox before Jinja2 3.1.6
+    # and printed the environment (CI secrets included); pyproject.toml requires 3.1.6.
+    "attr-format": (
+        "{{ '{0.__init__.__globals__[os].environ[HARDENING_SECRET]}'|attr('format')(cycler) }}\n",
+        "sandbox",
+        1,
+    ),
+    "str-format": ("{{ '{0.__class__.__mro__}'.format('') }}\n", "sandbox", 1),
+    "cycler-globals": ("{{ cycler.__init__.__globals__.os.environ }}\n", "sandbox", 1),
 }
+
+# The known ways out of Jinja2's sandbox, each reaching for the environment (where CI keeps
+# its secrets); run in-process through vpsec's own report environment below.
+SANDBOX_ESCAPES = {
+    # CVE-2025-27516 (fixed in 3.1.6), in three spellings of the same call.
+    "attr-format": '{{ "{0.__init__.__globals__[os].environ[HARDENING_SECRET]}"'
+    '|attr("format")(cycler) }}',
+    "attr-format-parenthesised": '{{ ("{0.__init__.__globals__[os].environ[HARDENING_SECRET]}"'
+    '|attr("format"))(cycler) }}',
+    "attr-format-stored": '{% set f = "{0.__init__.__globals__[os].environ[HARDENING_SECRET]}"'
+    '|attr("format") %}{{ f(cycler) }}',
+    # CVE-2024-56326 (fixed in 3.1.5): str.format stored and called indirectly.
+    "format-stored": '{% set f = "{0.__init__.__globals__[os].environ}".format %}{{ f(cycler) }}',
+    # CVE-2016-10745 (2.8.1) and CVE-2019-10906 (2.10.1): str.format's field lookups.
+    "str-format": '{{ "{0.__init__.__globals__[os].environ[HARDENING_SECRET]}".format(cycler) }}',
+    "str-format-mro": '{{ "{0.__class__.__mro__[1].__subclasses__}".format("") }}',
+    "format-map": '{{ "{x.__init__.__globals__[os].environ}".format_map({"x": cycler}) }}',
+    # The older classics: attributes that lead to the interpreter.
+    "mro-subclasses": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "cycler-globals": "{{ cycler.__init__.__globals__.os.environ.HARDENING_SECRET }}",
+    "joiner-globals": "{{ joiner.__init__.__globals__.os.environ.HARDENING_SECRET }}",
+    "namespace-globals": "{{ namespace.__init__.__globals__.os.environ.HARDENING_SECRET }}",
+    "lipsum-globals": "{{ lipsum.__globals__.os.environ.HARDENING_SECRET }}",
+    "attr-globals": "{{ (cycler|attr('__init__')|attr('__globals__'))['os'].environ }}",
+    "template-context": "{{ self._TemplateReference__context.cycler.__init__.__globals__ }}",
+}
+
+
+@pytest.mark.parametrize("name", list(SANDBOX_ESCAPES))
+def test_report_sandbox_blocks_known_escapes(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each escape is a TemplateError naming the template, or prints nothing secret.
+
+    A downgrade of Jinja2 to 3.1.5 makes the attr("format") lines print the secret here.
+    """
+    from vpsec.errors import TemplateError
+    from vpsec.render.templates import render_template
+
+    monkeypatch.setenv("HARDENING_SECRET", SECRET)
+    write(tmp_path, "vpsec.yaml", CONFIG)
+    write(tmp_path, "templates/escape.md.j2", SANDBOX_ESCAPES[name] + "\n")
+    try:
+        output = render_template(tmp_path, "escape.md.j2", {})
+    except TemplateError as error:
+        assert str(error).startswith("templates/escape.md.j2"), error
+        assert SECRET not in str(error)
+    else:
+        assert SECRET not in output and "environ" not in output, output
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
