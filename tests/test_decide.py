@@ -251,6 +251,20 @@ def test_failed_commit_leaves_neither_file_nor_commit(repo: Path, cli) -> None: 
     assert git(repo, "diff", "--cached", "--name-only") == ""
 
 
+def test_gitignored_decisions_folder_is_refused_with_the_whole_reason(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (repo / ".gitignore").write_text("decisions/\n", encoding="utf-8")
+    git(repo, "add", ".gitignore")
+    git(repo, "commit", "-q", "-m", "ignore decisions")
+    before = _snapshot(repo)
+    code, _out, err = cli(repo, "decide", "Something", "--by", "Board")
+    assert code == 2
+    # git's own message ends in a colon before the list of paths: the list is kept.
+    assert "ignored by one of your .gitignore files: decisions" in err
+    assert len(err.strip().splitlines()) == 1
+    assert _snapshot(repo) == before
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
 def test_workspace_in_a_subfolder_of_the_repository(
     git_identity: None,
     write_workspace: WriteWorkspace,

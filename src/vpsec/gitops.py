@@ -68,11 +68,19 @@ def _first_line(error: Exception) -> str:
         line.strip().removeprefix("stderr:").strip().strip("'").strip()
         for line in str(stderr).splitlines()
     ]
-    lines = [line for line in lines if line]
-    for line in lines:
+    lines = [line for line in lines if line and not line.startswith("hint:")]
+    for number, line in enumerate(lines):
         if line.startswith(("fatal:", "error:")):
-            return line
-    return lines[0] if lines else str(error).splitlines()[0]
+            lines = lines[number:]
+            break
+    if not lines:
+        return str(error).splitlines()[0]
+    first = lines[0]
+    # "The following paths are ignored by one of your .gitignore files:" says
+    # nothing without the list that follows it.
+    if first.endswith(":") and len(lines) > 1:
+        return f"{first} {', '.join(lines[1:4])}"
+    return first
 
 
 def git_environment(git_dir: Path) -> dict[str, str]:
