@@ -201,7 +201,9 @@ def _write_csv(tables: list[Any], output: Path | None) -> int:
             _say(f"vpsec: {notice}")
     if len(tables) == 1:
         # Piped or redirected, CSV is data and goes out exactly; on a terminal it is shown safely.
-        emit(csv_text(tables[0]), output, sanitised=output is None and not sys.stdout.isatty())
+        on_terminal = output is None and sys.stdout.isatty()
+        text = csv_text(tables[0], "\n" if on_terminal else "\r\n")
+        emit(text, output, sanitised=output is None and not on_terminal)
         if output is not None:
             _say(f"Wrote {display_path(output)}: {count(len(tables[0].rows), 'row')}")
         return 0

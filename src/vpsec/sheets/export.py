@@ -171,10 +171,14 @@ def _csv_field(value: Any) -> str:
     return neutralise_csv(str(value))
 
 
-def csv_text(table: Table) -> str:
-    """The table as CSV (comma-separated, every field that could run as a formula as text)."""
+def csv_text(table: Table, line_end: str = "\r\n") -> str:
+    """The table as CSV (comma-separated, every field that could run as a formula as text).
+
+    Lines end in CRLF (RFC 4180), which also makes the writer quote any field
+    holding a carriage return; "\n" only for a terminal, which shows them.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator=line_end)
     writer.writerow([neutralise_csv(h) for h in table.headers])
     for row in table.rows:
         writer.writerow([_csv_field(value) for value in row])
