@@ -318,6 +318,8 @@ class Repository:
         try:
             obj = self._repo.rev_parse(revision)
             commit = obj if obj.type == "commit" else self._repo.commit(obj.hexsha)
+            # A parent beyond a shallow clone's edge has a sha but no object: read it now.
+            _ = commit.tree
             return str(commit.hexsha)
         except (git_module.BadName, git_module.BadObject, ValueError, IndexError, TypeError):
             raise GitError(

@@ -159,6 +159,12 @@ def test_diff_in_a_shallow_clone_says_to_fetch_the_history(
     )
     assert done.returncode == 2
     assert "fetch-depth: 0" in done.stderr and "Traceback" not in done.stderr
+    # A parent beyond the clone's edge has a sha but no object: the same answer, no crash.
+    behind = subprocess.run(
+        [str(VPSEC), "diff", "HEAD~1"], cwd=clone, capture_output=True, text=True, check=False
+    )
+    assert behind.returncode == 2, behind.stderr
+    assert "shallow clone" in behind.stderr and "internal error" not in behind.stderr
 
 
 def fake_tool(folder: Path, name: str, script: str) -> None:
