@@ -10,17 +10,18 @@ from vpsec.rules.facts import about, lacking, listing, not_true
 from vpsec.rules.registry import Context, Hit, rule
 
 
-def _lacks(ctx: Context, wanted: list[str], what: str) -> Iterator[Hit]:
-    """A hit for every MoU whose clauses lack any of wanted; `what` says what they commit to."""
+def _lacks(ctx: Context, verb: str, wanted: dict[str, str]) -> Iterator[Hit]:
+    """A hit for every MoU whose clauses lack any of wanted (clause -> what it commits to)."""
     for record, model in ctx.workspace.each(Agreement):
         if not model.is_mou:
             continue
         missing = lacking(model.clauses, wanted)
         if missing:
+            what = " or ".join(wanted[name] for name in missing)
             yield Hit(
                 record,
-                f"{about(record)} no record that the agreement {what} ({listing(missing)} "
-                f"not among its clauses)",
+                f"{about(record)} no record that the agreement {verb} {what} "
+                f"({listing(missing)} not among its clauses)",
                 "clauses",
             )
 
@@ -29,7 +30,7 @@ def _lacks(ctx: Context, wanted: list[str], what: str) -> Iterator[Hit]:
 def voluntary_principles(ctx: Context) -> Iterator[Hit]:
     """An MoU must commit the parties to the Voluntary Principles."""
     yield from _lacks(
-        ctx, ["voluntary_principles"], "commits the parties to the Voluntary Principles"
+        ctx, "commits the parties to", {"voluntary_principles": "the Voluntary Principles"}
     )
 
 
@@ -38,9 +39,13 @@ def un_standards(ctx: Context) -> Iterator[Hit]:
     """An MoU must cite the UN Code of Conduct and Basic Principles on force."""
     yield from _lacks(
         ctx,
-        ["un_code_of_conduct", "un_basic_principles_force"],
-        "binds the forces to the UN Code of Conduct for Law Enforcement Officials and the UN "
-        "Basic Principles on the Use of Force and Firearms",
+        "binds the forces to",
+        {
+            "un_code_of_conduct": "the UN Code of Conduct for Law Enforcement Officials",
+            "un_basic_principles_force": (
+                "the UN Basic Principles on the Use of Force and Firearms"
+            ),
+        },
     )
 
 
@@ -78,7 +83,7 @@ def transparency(ctx: Context) -> Iterator[Hit]:
 @rule("AGR005")
 def proportionality(ctx: Context) -> Iterator[Hit]:
     """An MoU should require a proportionate deployment."""
-    yield from _lacks(ctx, ["proportionality"], "requires forces proportional to the threat")
+    yield from _lacks(ctx, "requires", {"proportionality": "forces proportional to the threat"})
 
 
 @rule("AGR006")
@@ -86,8 +91,12 @@ def taxes(ctx: Context) -> Iterator[Hit]:
     """An MoU may direct part of the company's taxes to resourcing public security."""
     yield from _lacks(
         ctx,
-        ["security_resources_from_taxes"],
-        "provides for part of the company's taxes to resource public security",
+        "provides for",
+        {
+            "security_resources_from_taxes": (
+                "part of the company's taxes to resource public security"
+            )
+        },
     )
 
 
@@ -96,21 +105,24 @@ def roles_and_rules(ctx: Context) -> Iterator[Hit]:
     """An MoU should define roles and deployment rules."""
     yield from _lacks(
         ctx,
-        ["roles_defined", "deployment_rules"],
-        "sets out the roles of public and private security and the rules for deployment",
+        "sets out",
+        {
+            "roles_defined": "the roles of public and private security",
+            "deployment_rules": "the rules for deploying the forces",
+        },
     )
 
 
 @rule("AGR008")
 def incident_reporting(ctx: Context) -> Iterator[Hit]:
     """An MoU should set up incident reporting with public security."""
-    yield from _lacks(ctx, ["incident_reporting"], "sets up reporting of incidents")
+    yield from _lacks(ctx, "sets up", {"incident_reporting": "reporting of incidents"})
 
 
 @rule("AGR009")
 def training(ctx: Context) -> Iterator[Hit]:
     """An MoU should provide for human rights and IHL training of the forces."""
-    yield from _lacks(ctx, ["training"], "provides for training of the forces")
+    yield from _lacks(ctx, "provides for", {"training": "training of the forces"})
 
 
 @rule("AGR010")
