@@ -29,8 +29,9 @@ def write_atomic(
       for one name cannot both win.
     - A symbolic link: followed, and its target replaced in the same way; the
       link stays a link.
-    - A device, named pipe or socket (`-o /dev/null`, `-o /dev/stdout` in a
-      pipeline): opened and written to, never replaced nor chmodded.
+    - A device or named pipe (`-o /dev/null`, `-o /dev/stdout` in a
+      pipeline): opened and written to, never replaced nor chmodded. A socket
+      is tried the same way and, as with `cp`, cannot be opened: OutputError.
     - A folder: OutputError.
 
     A new file gets mode, or else the mode of the file it replaces, or else
@@ -132,7 +133,7 @@ def _create_temp(folder: int, name: str, where: Path | str) -> tuple[str, int]:
 
 
 def _write_through(path: Path, payload: bytes) -> None:
-    """Write to a device, named pipe or socket as it is: opened, written, never replaced."""
+    """Write to a device or named pipe as it is: opened, written, never replaced."""
     try:
         # O_NOCTTY: writing to a terminal device must not make it our controlling terminal.
         fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)

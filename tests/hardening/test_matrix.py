@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import random
 import re
@@ -350,6 +351,96 @@ CASES = [
         commands=CACHE_COMMANDS,
     ),
 ]
+
+
+# -- every numeric field is finite and bounded -----------------------------------------------
+
+
+def _numeric_fields(model: type[Any]) -> list[tuple[type[Any], str, Any]]:
+    """(model, field, a value holding the number) for every int or float field, nested ones too."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    found: list[tuple[type[Any], str, Any]] = []
+
+    def walk(annotation: Any, wrap: Callable[[Any], Any], model: type[Any], name: str) -> None:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            walk(typing.get_args(annotation)[0], wrap, model, name)
+        elif origin in (typing.Union, types.UnionType):
+            numbers = [a for a in typing.get_args(annotation) if a in (int, float)]
+            if numbers:
+                found.append((model, name, wrap))
+            for arg in typing.get_args(annotation):
+                if arg not in (int, float):
+                    walk(arg, wrap, model, name)
+        elif origin is list:
+            walk(typing.get_args(annotation)[0], lambda v: wrap([v]), model, name)
+        elif origin is dict:
+            walk(typing.get_args(annotation)[1], lambda v: wrap({"k": v}), model, name)
+        elif annotation in (int, float):
+            found.append((model, name, wrap))
+        elif (
+            isinstance(annotation, type)
+            and issubclass(annotation, BaseModel)
+            and annotation not in seen
+        ):
+            seen.add(annotation)
+            for child, info in annotation.model_fields.items():
+                walk(info.annotation, lambda v: v, annotation, info.alias or child)
+
+    seen: set[type[Any]] = set()
+    walk(model, lambda v: v, model, "")
+    return found
+
+
+def _all_numeric_fields() -> list[tuple[type[Any], str, Any]]:
+    from vpsec.models import KINDS
+    from vpsec.models.config import WorkspaceConfig
+
+    fields = [f for model in [*KINDS.values(), WorkspaceConfig] for f in _numeric_fields(model)]
+    return list({(model, name): (model, name, wrap) for model, name, wrap in fields}.values())
+
+
+NUMERIC_FIELDS = _all_numeric_fields()
+
+
+def test_the_numeric_fields_are_all_found() -> None:
+    """The walk below reaches every number vpsec reads (so a new one is covered too)."""
+    names = {f"{model.__name__}.{name}" for model, name, _ in NUMERIC_FIELDS}
+    assert {
+        "Money.amount",
+        "Item.quantity",
+        "Deployment.headcount",
+        "Deployment.women",
+        "Consultation.participants_count",
+        "Context.response_time_hours",
+        "PrivateSecurity.headcount",
+        "RulesConfig.settings",
+        "Limits.max_file_mb",
+    } <= names, names
+
+
+@pytest.mark.parametrize(
+    "value",
+    [math.inf, -math.inf, math.nan, 1e300, 10**300],
+    ids=["inf", "-inf", "nan", "1e300", "10**300"],
+)
+@pytest.mark.parametrize(
+    "field", NUMERIC_FIELDS, ids=[f"{m.__name__}.{n}" for m, n, _ in NUMERIC_FIELDS]
+)
+def test_every_numeric_field_refuses_what_is_not_a_sane_number(
+    field: tuple[type[Any], str, Any], value: float
+) -> None:
+    model, name, wrap = field
+    with pytest.raises(ValidationError) as raised:
+        model.model_validate({name: wrap(value)})
+    mine = [e for e in raised.value.errors() if e["loc"] and e["loc"][0] == name]
+    assert mine and all(
+        e["type"] in ("finite_number", "number_too_large", "number_too_small") for e in mine
+    ), mine
 
 
 # -- running ----------------------------------------------------------------------------------
