@@ -134,7 +134,7 @@ def _changes_markdown(rules: tuple[RuleInfo, ...]) -> list[str]:
         "findings below, and lose some it had; no record becomes invalid. Each rule now "
         "has a *recommendation* for the client, kept apart from *how to fix* (how to record "
         "it in the workspace). Titles and messages were rewritten: where a rule sees only a "
-        "missing record they say \"no record that …\", so a finding's message may differ from "
+        'missing record they say "no record that …", so a finding\'s message may differ from '
         "v1 (match findings by rule and record, not by message). Where a period or threshold "
         "is vpsec's own choice, the texts say so. New settings: "
         + ", ".join(
