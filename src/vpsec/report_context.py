@@ -103,7 +103,10 @@ class FindingView(TypedDict):
     line: int | None
     sources: list[str]
     rationale: str
+    # How to record it in the workspace (internal reports' records section only).
     fix: str
+    # The catalogue's advice about the practice, for a client: no field names, no paths.
+    recommendation: str
     waived: bool
 
 

@@ -104,6 +104,7 @@ def _finding_data(finding: Finding, waived: bool = False) -> FindingView:
         "sources": list(finding.sources),
         "rationale": info.rationale,
         "fix": info.fix,
+        "recommendation": info.recommendation,
         "waived": waived,
     }
 
