@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -237,12 +238,24 @@ def test_init_then_new_then_validate(tmp_path: Path) -> None:
     assert path.read_text().startswith("# yaml-language-server: $schema=../schemas/site.json")
     again = vpsec("new", "site", "--id", "alpha", cwd=target)
     assert again.returncode == 2
-    assert "already exists" in again.stderr
-    # The template is honest: it validates once its TODOs are filled in.
-    text = path.read_text().replace("country: TODO", "country: PE")
-    path.write_text(text)
+    assert "already used by sites/alpha.yaml" in again.stderr
+    # Every TODO left is a finding at its line (V007) ...
     transfer = vpsec("new", "transfer", "--site", "alpha", cwd=target)
-    assert transfer.returncode == 0
+    assert transfer.returncode == 0, transfer.stderr
+    checked = vpsec("validate", str(target), "--format", "json")
+    assert checked.returncode == 1
+    placeholders = [f for f in json.loads(checked.stdout)["findings"] if f["rule"] == "V007"]
+    written = [path, target / transfer.stdout.strip()]
+    assert sorted((f["path"], f["line"]) for f in placeholders) == sorted(
+        (p.relative_to(target).as_posix(), n)
+        for p in written
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if "TODO" in line.split("#")[0]
+    )
+    # ... and the templates are honest: they validate once their TODOs are filled in.
+    for record in written:
+        text = record.read_text().replace("country: TODO", "country: PE")
+        record.write_text(re.sub(r"TODO[^#\n]*", "Filled in ", text))
     checked = vpsec("validate", str(target), "--format", "json")
     assert checked.returncode == 0, checked.stdout
 

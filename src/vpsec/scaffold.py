@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import secrets
 import shutil
 import subprocess
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from vpsec.atomic import write_atomic
 from vpsec.confine import refuse_links
 from vpsec.errors import OutputError, UsageError, WorkspaceNotFound
 from vpsec.load.discover import WORKSPACE_FILE
+from vpsec.load.messages import suggest
+from vpsec.load.placeholders import PLACEHOLDER
 from vpsec.models import KINDS
 from vpsec.resources import data_dir
 from vpsec.schemas import schema_names, schema_text
@@ -161,15 +168,32 @@ def new_id(kind: str, today: date) -> str:
     return f"{KINDS[kind].INFO.id_prefix}-{today.isoformat()}-{secrets.token_hex(2)}"
 
 
+def kind_name(kind: str) -> str:
+    """How the command line writes a kind: "RiskAssessment" -> "risk-assessment"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", kind).lower()
+
+
+def _folded(name: str) -> str:
+    return re.sub(r"[-_\s]", "", name).casefold()
+
+
 def resolve_kind(name: str) -> str:
-    lowered = name.lower()
-    for kind in KINDS:
-        if kind.lower() == lowered or KINDS[kind].INFO.folder == lowered:
+    """The kind a user named: in any case, kebab or snake case, or by its folder or label.
+
+    "risk-assessment", "risk_assessment", "RiskAssessment", "risk assessment"
+    and "assessments" all name RiskAssessment.
+    """
+    folded = _folded(name)
+    for kind, model in KINDS.items():
+        if folded in (_folded(kind), _folded(model.INFO.folder), _folded(model.INFO.label)):
             return kind
-    raise UsageError(f"unknown kind {name!r}; choose one of {', '.join(KINDS)}")
+    names = [kind_name(kind) for kind in KINDS]
+    hint = suggest(name, names)
+    raise UsageError(f"unknown kind {name!r}{hint} (kinds: {', '.join(names)})")
 
 
 def record_text(kind: str, record_id: str, site: str, today: date) -> str:
+    # Relative to the record's own folder (one below the workspace), where `vpsec init` put them.
     schema = f"../schemas/{kind.lower()}.json"
     head = (
         f"# yaml-language-server: $schema={schema}\n"
@@ -194,7 +218,8 @@ def new_record(root: Path, kind_name: str, record_id: str | None, site: str | No
     refuse_links(root, folder / f"{record_id}.yaml")
     folder.mkdir(exist_ok=True)
     path = folder / f"{record_id}.yaml"
-    write_atomic(path, record_text(kind, record_id, site or "TODO-site-id", today), overwrite=False)
+    site_text = site or f"{PLACEHOLDER}-site-id"
+    write_atomic(path, record_text(kind, record_id, site_text, today), overwrite=False)
     return path
 
 
@@ -214,8 +239,127 @@ def _in_git_repository(folder: Path) -> bool:
     return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
-def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]:
-    """Create a workspace in target; return the files written. Refuses to overwrite anything."""
+# `# yaml-language-server: $schema=<path>/<name>.json` on a record's first line.
+_MODELINE = re.compile(rb"\A(# yaml-language-server: \$schema=)(\S*?)([A-Za-z0-9_-]+\.json)")
+# A name that YAML reads as the same text when written plain.
+_PLAIN_NAME = re.compile(r"[A-Za-z][\w .,&'()/+-]*")
+
+
+def _yaml_text(value: str) -> str:
+    """value as a YAML scalar: plain when that reads back the same, else double-quoted."""
+    plain = (
+        _PLAIN_NAME.fullmatch(value)
+        and ": " not in value
+        and " #" not in value
+        and value.casefold() not in ("true", "false", "null")
+    )
+    return value if plain and value == value.strip() else json.dumps(value, ensure_ascii=False)
+
+
+def _schema_path(destination: Path, target: Path, name: str) -> str:
+    """The path from destination's folder to the workspace's copy of schema name, with `/`."""
+    relative = os.path.relpath(target / "schemas" / name, destination.parent)
+    return relative.replace(os.sep, "/")
+
+
+def _example_file(source: Path, destination: Path, target: Path, organisation: str | None) -> bytes:
+    """A file of the bundled example as the new workspace needs it.
+
+    Its `$schema` modeline is pointed at the schemas copied into the new
+    workspace (the example's own point into the vpsec checkout), and the
+    organisation is the one given, if one was.
+    """
+    data = source.read_bytes()
+    if source.suffix not in (".yaml", ".yml"):
+        return data
+    found = _MODELINE.match(data)
+    if found is not None:
+        path = _schema_path(destination, target, found.group(3).decode())
+        data = found.group(1) + path.encode() + data[found.end() :]
+    if organisation is not None and source.name == WORKSPACE_FILE:
+        line = f"organisation: {_yaml_text(organisation)}".encode()
+        data = re.sub(rb"(?m)^organisation:[^\n]*", lambda _match: line, data, count=1)
+    return data
+
+
+class GitSetup(StrEnum):
+    """What `vpsec init` did about git."""
+
+    # A new repository on branch main, the workspace in its first commit.
+    COMMITTED = "committed"
+    # A new repository on branch main; the first commit failed (git said why).
+    NOT_COMMITTED = "not committed"
+    # The folder was already inside a repository: left alone.
+    EXISTING = "existing"
+    # git is not installed, or `git init` itself failed.
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Initialised:
+    """What `vpsec init` wrote, and what became of git."""
+
+    written: list[Path]
+    git: GitSetup
+    # Why git did not do its part (its own message, one line), when it did not.
+    git_problem: str = ""
+
+
+INITIAL_BRANCH = "main"
+FIRST_COMMIT_MESSAGE = "A new vpsec workspace"
+
+
+def _git(target: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # git's "Please tell me who you are." comes before the line that names the problem.
+    wanted = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (wanted or lines or ["git failed"])[0]
+
+
+def _git_repository(target: Path) -> tuple[GitSetup, str]:
+    """`git init` on branch main and a first commit of everything; never raises."""
+    if _in_git_repository(target):
+        return GitSetup.EXISTING, ""
+    if shutil.which("git") is None:
+        return GitSetup.NONE, "git is not installed"
+    try:
+        done = _git(target, "init", "-q", f"--initial-branch={INITIAL_BRANCH}")
+        if done.returncode != 0:  # git before 2.28 has no --initial-branch
+            done = _git(target, "init", "-q")
+            if done.returncode == 0:
+                _git(target, "symbolic-ref", "HEAD", f"refs/heads/{INITIAL_BRANCH}")
+        if done.returncode != 0:
+            return GitSetup.NONE, _first_line(done.stderr)
+        added = _git(target, "add", "-A")
+        if added.returncode != 0:
+            return GitSetup.NOT_COMMITTED, _first_line(added.stderr)
+        committed = _git(target, "commit", "-q", "-m", FIRST_COMMIT_MESSAGE)
+        if committed.returncode != 0:
+            return GitSetup.NOT_COMMITTED, _first_line(committed.stderr + committed.stdout)
+    except (OSError, subprocess.SubprocessError) as error:
+        return GitSetup.NONE, str(error)
+    return GitSetup.COMMITTED, ""
+
+
+def init_workspace(target: Path, organisation: str | None, example: bool) -> Initialised:
+    """Create a workspace in target, with git when it is in no repository. Never overwrites.
+
+    organisation None keeps the example's own name (with `example`) or writes
+    a stand-in name to change later.
+    """
     target = target.resolve()
     target.mkdir(parents=True, exist_ok=True)
     refuse_links(
@@ -231,18 +375,22 @@ def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]
                 f"the bundled example is missing from this installation ({source})"
             )
         for path in sorted(source.rglob("*")):
-            if path.is_dir():
+            relative = path.relative_to(source)
+            # A checkout's example may hold its own cache; it is not part of the example.
+            if path.is_dir() or relative.parts[0] == ".vpsec":
                 continue
-            destination = target / path.relative_to(source)
+            destination = target / relative
             refuse_links(target, destination)
             if destination.exists():
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(destination, path.read_bytes(), overwrite=False)
+            data = _example_file(path, destination, target, organisation)
+            write_atomic(destination, data, overwrite=False)
             written.append(destination)
     else:
         path = target / WORKSPACE_FILE
-        write_atomic(path, WORKSPACE_TEMPLATE.format(organisation=organisation), overwrite=False)
+        name = _yaml_text(organisation or "Example Mining plc")
+        write_atomic(path, WORKSPACE_TEMPLATE.format(organisation=name), overwrite=False)
         written.append(path)
     for model in KINDS.values():
         (target / model.INFO.folder).mkdir(exist_ok=True)
@@ -251,6 +399,5 @@ def init_workspace(target: Path, organisation: str, example: bool) -> list[Path]
         write_atomic(gitignore, GITIGNORE, overwrite=False)
         written.append(gitignore)
     written.extend(write_schemas(target / "schemas", overwrite=False))
-    if not _in_git_repository(target) and shutil.which("git"):
-        subprocess.run(["git", "init", "-q", str(target)], check=False, capture_output=True)
-    return written
+    git, problem = _git_repository(target)
+    return Initialised(written, git, problem)

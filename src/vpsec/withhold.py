@@ -61,7 +61,7 @@ NARRATIVE_FIELDS: Mapping[str, tuple[str, ...]] = {
 _NARRATIVE_WORDS = (
     "risk-assessment summaries, decision rationales, the urgent need behind a deployment"
 )
-_VALIDATION = ("V001", "V002", "V003", "V004", "V005", "V006")
+_VALIDATION = ("V001", "V002", "V003", "V004", "V005", "V006", "V007")
 
 RecordData = dict[str, Any]
 

@@ -167,9 +167,11 @@ def run_check(options: CheckOptions, command: Command | str) -> RunResult:
 
 def check(options: CheckOptions, command: Command | str) -> int:
     """`vpsec validate` / `vpsec assess`: run, render, write, and say how it went."""
+    from vpsec.progress import progress
     from vpsec.render import RenderOptions, renderer
 
-    result = run_check(options, command)
+    with progress("Validating the records" if command == Command.VALIDATE else "Assessing"):
+        result = run_check(options, command)
     chosen = renderer(RunResult, options.format)
     to_terminal = options.output is None and sys.stdout.isatty()
     render_options = RenderOptions(

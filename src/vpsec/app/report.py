@@ -13,17 +13,20 @@ from datetime import date
 from pathlib import Path
 
 from vpsec.errors import UsageError
+from vpsec.findings import Finding, Severity
 from vpsec.load.cache import Cache
 from vpsec.load.config import find_root
 from vpsec.load.source import open_workspace
 from vpsec.outcome import RuleSelection, evaluate
 from vpsec.output import display_path, emit
+from vpsec.progress import progress
 from vpsec.render import RenderOptions, format_names, renderer
 from vpsec.render.report import require_pdf
 from vpsec.render.templates import template_for
 from vpsec.reports import AUDIENCES, ReportRequest, build_context
 from vpsec.results import ReportResult
 from vpsec.withhold import PublicView
+from vpsec.wording import count, join_words
 
 # CSS page sizes, by the name the command line takes.
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -66,6 +69,11 @@ def _check_options(options: ReportOptions) -> None:
 
 def build_report(options: ReportOptions) -> ReportResult:
     """The report's context, from one load of the workspace and one run of its rules."""
+    return _built(options)[0]
+
+
+def _built(options: ReportOptions) -> tuple[ReportResult, tuple[Finding, ...]]:
+    """The report's context, and every finding of the run (the exit code needs the V ones)."""
     _check_options(options)
     root = find_root(options.path)
     # An unknown report, or one without a template in this format, fails before any loading.
@@ -98,25 +106,67 @@ def build_report(options: ReportOptions) -> ReportResult:
     context = build_context(
         opened.load().workspace, outcome.findings, outcome.waived, request, public
     )
-    return ReportResult(options.name, root, options.audience, context)
+    return ReportResult(options.name, root, options.audience, context), outcome.findings
 
 
 def render_report(options: ReportOptions) -> str | bytes:
     """The report in its format: text for md and html, bytes for pdf."""
+    return _rendered(options)[0]
+
+
+def _rendered(options: ReportOptions) -> tuple[str | bytes, tuple[Finding, ...]]:
     if options.format == "pdf":
         _check_options(options)
         # Fail on a missing WeasyPrint before doing the work.
         require_pdf()
-    result = build_report(options)
-    return renderer(ReportResult, options.format).render(result, RenderOptions())
+    result, findings = _built(options)
+    return renderer(ReportResult, options.format).render(result, RenderOptions()), findings
+
+
+def _size(data: str | bytes) -> str:
+    size = len(data.encode() if isinstance(data, str) else data)
+    return count(size, "byte") if size < 10_000 else f"{size / 1000:,.0f} kB"
+
+
+def _validation_warning(findings: tuple[Finding, ...]) -> str | None:
+    """One line saying the report was built over records that fail validation, or None."""
+    errors = [f for f in findings if f.rule.startswith("V") and f.severity is Severity.ERROR]
+    if not errors:
+        return None
+    placeholders = sum(1 for f in errors if f.rule == "V007")
+    consequences = []
+    if len(errors) > placeholders:
+        consequences.append("the report leaves out the records they concern")
+    if placeholders:
+        consequences.append(
+            f"it shows {count(placeholders, 'placeholder')} from `vpsec new` as written"
+        )
+    files = len({f.path for f in errors})
+    return (
+        f"vpsec: {count(len(errors), 'validation error')} in {count(files, 'file')}: "
+        f"{join_words(consequences)}; `vpsec validate` lists them\n"
+    )
 
 
 def report(options: ReportOptions) -> int:
-    """`vpsec report`: render and write the report; 0 when written."""
-    data = render_report(options)
+    """`vpsec report`: render and write the report.
+
+    0 when written over valid records; 1 when written but some records fail
+    validation (cli.md: validation errors count), said on stderr.
+    """
+    with progress(f"Writing the {options.name} report"):
+        data, findings = _rendered(options)
     emit(data, options.output)
-    if options.output is not None and sys.stderr.isatty():
-        sys.stderr.write(f"Wrote {options.output}\n")
+    if options.output is not None:
+        # stdout may be the report itself, so what was done is said on stderr.
+        sys.stderr.write(
+            f"Wrote {display_path(options.output)}: the {options.name} report "
+            f"({options.format}, {options.audience}, {_size(data)}).\n"
+        )
+    warning = _validation_warning(findings)
+    if warning is not None:
+        sys.stderr.write(warning)
+        return 1
     return 0
 
 

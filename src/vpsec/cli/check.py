@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from vpsec.cli.help import examples
 from vpsec.cli.state import STATE
 from vpsec.findings import RunResult
 from vpsec.render import format_help
@@ -16,50 +17,103 @@ if TYPE_CHECKING:
 
 PathArg = Annotated[
     Path | None,
-    typer.Argument(help="The workspace folder (default: found from the current folder)."),
+    typer.Argument(
+        metavar="PATH",
+        help="The workspace folder, or a folder inside it (default: the current folder).",
+    ),
 ]
-Workspace = Annotated[Path | None, typer.Option("--workspace", "-w", help="The workspace folder.")]
+Workspace = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", metavar="DIR", help="The workspace folder (same as PATH)."),
+]
 AsOf = Annotated[
     str | None,
-    typer.Option("--as-of", help="Date all rules compare with (YYYY-MM-DD; default today)."),
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The day the rules judge dates against, as YYYY-MM-DD (default: today).",
+    ),
 ]
-Format = Annotated[str, typer.Option("--format", "-f", help=format_help(RunResult))]
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"How to write the findings: {format_help(RunResult).rstrip('.')} (default: text).",
+        show_default=False,
+    ),
+]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of the terminal (whole or not at all).",
+    ),
 ]
 Select = Annotated[
-    str | None, typer.Option("--select", help="Codes or prefixes to run (replaces rules.select).")
+    str | None,
+    typer.Option(
+        "--select",
+        metavar="CODES",
+        help="Run only these rules: codes or prefixes, comma-separated, e.g. TRF,DEP001 "
+        "(instead of rules.select in vpsec.yaml).",
+    ),
 ]
 ExtendSelect = Annotated[
-    str | None, typer.Option("--extend-select", help="Codes or prefixes added to rules.select.")
+    str | None,
+    typer.Option(
+        "--extend-select",
+        metavar="CODES",
+        help="Run these rules too, on top of rules.select.",
+    ),
 ]
 Ignore = Annotated[
-    str | None, typer.Option("--ignore", help="Codes or prefixes added to rules.ignore.")
+    str | None,
+    typer.Option("--ignore", metavar="CODES", help="Skip these rules, on top of rules.ignore."),
 ]
-FailOn = Annotated[str, typer.Option("--fail-on", help="error, warning, info or never.")]
+FailOn = Annotated[
+    str,
+    typer.Option(
+        "--fail-on",
+        metavar="LEVEL",
+        help="Exit 1 when a finding is at least this severe: error, warning, info or never "
+        "(default: error).",
+        show_default=False,
+    ),
+]
 Site = Annotated[
-    str | None, typer.Option("--site", help="Only findings about this site and its records.")
+    str | None,
+    typer.Option(
+        "--site", metavar="SITE", help="Only the findings about this site (its id) and its records."
+    ),
 ]
 Statistics = Annotated[
-    bool, typer.Option("--statistics", help="Counts per rule instead of the list.")
+    bool,
+    typer.Option("--statistics", help="Count the findings of each rule instead of listing them."),
 ]
 SarifIncludeWaived = Annotated[
     bool,
     typer.Option(
         "--sarif-include-waived",
-        help="SARIF: also list waived findings, as suppressed results (GitHub shows them open).",
+        help="With --format sarif: also list waived findings, as suppressed results "
+        "(GitHub shows them open).",
     ),
 ]
 NoCache = Annotated[
-    bool, typer.Option("--no-cache", help="Neither read nor write the cache in .vpsec/cache.")
+    bool,
+    typer.Option("--no-cache", help="Read every file again: neither use nor update .vpsec/cache."),
 ]
 Audience = Annotated[
     str,
     typer.Option(
         "--audience",
-        help="internal, or public: no names, no restricted, invalid or undisclosed records "
-        "(markdown, sarif, github).",
+        metavar="AUDIENCE",
+        help="internal (default), or public: no names, no restricted, invalid or undisclosed "
+        "records (with --format markdown, sarif or github).",
+        show_default=False,
     ),
 ]
 
@@ -102,7 +156,16 @@ def _options(
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(
+        epilog=examples(
+            ("The workspace around the current folder", "vpsec validate"),
+            ("For a CI job: GitHub annotations", "vpsec validate --format github"),
+            (
+                "Machine-readable, into a file",
+                "vpsec validate path/to/workspace --format json -o validation.json",
+            ),
+        )
+    )
     def validate(
         path: PathArg = None,
         workspace: Workspace = None,
@@ -114,7 +177,12 @@ def register(app: typer.Typer) -> None:
         statistics: Statistics = False,
         no_cache: NoCache = False,
     ) -> None:
-        """Check the records against the format: schemas, ids and references (V codes)."""
+        """Check the records' format: schemas, ids and references.
+
+        Only the validation rules (V codes) run: each record must match its kind's
+        schema, ids must be unique and references must name a record of the right
+        kind. Exit 1 when a finding is at or above --fail-on, 2 when vpsec could not run.
+        """
         from vpsec import app as use_cases
 
         options = _options(
@@ -130,7 +198,17 @@ def register(app: typer.Typer) -> None:
         )
         raise typer.Exit(use_cases.check(options, use_cases.Command.VALIDATE))
 
-    @app.command()
+    @app.command(
+        epilog=examples(
+            ("Every finding, grouped by site", "vpsec assess"),
+            ("As things stood on a given day", "vpsec assess --as-of 2026-11-27"),
+            (
+                "One site's transfers and deployments",
+                "vpsec assess --site kamituga --select TRF,DEP",
+            ),
+            ("For GitHub code scanning", "vpsec assess --format sarif -o vpsec.sarif"),
+        )
+    )
     def assess(
         path: PathArg = None,
         workspace: Workspace = None,
@@ -147,7 +225,12 @@ def register(app: typer.Typer) -> None:
         sarif_include_waived: SarifIncludeWaived = False,
         audience: Audience = "internal",
     ) -> None:
-        """Validate, then check every selected good-practice rule."""
+        """Check the records against every good-practice rule.
+
+        Validates first (as `vpsec validate`), then runs the rules selected in
+        vpsec.yaml or with --select. Exit 1 when a finding is at or above --fail-on,
+        2 when vpsec could not run.
+        """
         from vpsec import app as use_cases
 
         options = _options(
@@ -168,11 +251,19 @@ def register(app: typer.Typer) -> None:
         )
         raise typer.Exit(use_cases.check(options, use_cases.Command.ASSESS))
 
-    @app.command()
+    @app.command(
+        epilog=examples(
+            ("Every rule: code, severity, title", "vpsec rules"),
+            ("One rule: the practice, its sources, how to fix it", "vpsec rules TRF001"),
+        )
+    )
     def rules(
-        code: Annotated[str | None, typer.Argument(help="A rule code to explain.")] = None,
+        code: Annotated[
+            str | None,
+            typer.Argument(metavar="CODE", help="A rule code to explain, e.g. TRF001."),
+        ] = None,
     ) -> None:
-        """List the rule catalogue, or explain one rule."""
+        """List the rules, or explain one."""
         from vpsec.app.rules import rules as run
 
         raise typer.Exit(run(code, STATE.color))

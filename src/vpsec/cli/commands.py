@@ -1,4 +1,8 @@
-"""The Typer application: global options, and every command module registered on it."""
+"""The Typer application: global options, and every command module registered on it.
+
+Commands are listed in `vpsec --help` in the order a user meets them
+(vpsec.cli.help.SECTIONS), whichever module registers them.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,28 @@ import typer
 
 from vpsec import __version__
 from vpsec.cli import check, git_cmds, report_cmd, sheet_cmds, workspace_cmds
+from vpsec.cli.help import VpsecGroup, VpsecTyper, examples
 from vpsec.cli.state import STATE
 
-app = typer.Typer(
+app = VpsecTyper(
     name="vpsec",
+    cls=VpsecGroup,
     help=(
         "Keep security arrangements in line with the Voluntary Principles "
-        "on Security and Human Rights."
+        "on Security and Human Rights.\n\n"
+        "Records are YAML files in a git repository (the workspace). `vpsec COMMAND --help` "
+        "explains each command, with examples."
     ),
+    epilog=examples(
+        ("Start a workspace with the bundled example, and check it", "vpsec init demo --example"),
+        ("Every finding, grouped by site", "vpsec assess demo"),
+        (
+            "A report to hand to a client",
+            "vpsec report assessment -w demo --format html -o report.html",
+        ),
+    ),
+    # Help is plain text, printed as written: no Rich markup to escape (vpsec.cli.help).
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

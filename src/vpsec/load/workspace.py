@@ -14,6 +14,7 @@ from vpsec.findings import Finding
 from vpsec.load.cache import Cache
 from vpsec.load.messages import describe, field_path, suggest
 from vpsec.load.parallel import PARALLEL_MIN_FILES, parse_bytes, parse_many
+from vpsec.load.placeholders import placeholder_findings
 from vpsec.load.scan import (
     Scan,
     ScannedFile,
@@ -301,7 +302,7 @@ def build_workspace(
     config: WorkspaceConfig,
     documents: Iterable[tuple[str, list[RawDocument] | YamlProblem]],
 ) -> tuple[Workspace, list[Finding]]:
-    """Validate parsed documents (in file order) into a Workspace and V001-V005 findings."""
+    """Validate parsed documents (in file order) into a Workspace and V001-V005, V007 findings."""
     findings: list[Finding] = []
     known: dict[str, _Candidate] = {}
     candidates: list[_Candidate] = []
@@ -332,6 +333,7 @@ def build_workspace(
                     )
                 )
                 continue
+            findings.extend(placeholder_findings(doc, path, kind, record_id))
             validated = _validate(doc, path, kind, record_id)
             model = validated if isinstance(validated, Record) else None
             if not isinstance(validated, Record):
