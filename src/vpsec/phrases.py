@@ -10,11 +10,11 @@ words of the longest phrase, capped at MAX_PHRASE_WORDS), and building the
 trie is linear in the phrases. Whole words come for free: a phrase can only
 start and end where a word does, so "Grace" never matches in "Gracefully".
 
-A word's comparable form (`fold`) is its NFKC normalisation, case-folded and
-normalised again (so NFD "Pérez", NFC "Pérez", "PÉREZ" and the full-width
-"ＰÉＲＥＺ" are one word), without the invisible format characters (zero-width
-spaces and joiners, direction marks) that could otherwise split a name
-without changing how it reads.
+A word's comparable form (`fold`) is its compatibility normalisation,
+case-folded, without accents (so NFD "Pérez", NFC "Pérez", "PÉREZ", "Perez"
+and the full-width "ＰＥＲＥＺ" are one word), and without the invisible format
+characters (zero-width spaces and joiners, direction marks) that could
+otherwise split a name without changing how it reads.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class _Patterns:
     bmp: re.Pattern[str]
     full: re.Pattern[str]
     formats: re.Pattern[str]
+    accents: re.Pattern[str]
 
     def of(self, text: str) -> re.Pattern[str]:
         """The quickest pattern that is right for text.
@@ -66,12 +67,15 @@ def _word_pattern() -> _Patterns:
     Built once, on first use (public outputs only), from the planes that hold marks.
     """
     marks: list[int] = []
+    nonspacing: list[int] = []
     formats: list[int] = []
     for plane in (range(0x20000), range(0xE0000, 0xE1000)):
         for code in plane:
             category = unicodedata.category(chr(code))
             if category in ("Mn", "Mc", "Me"):
                 marks.append(code)
+                if category == "Mn":
+                    nonspacing.append(code)
             elif category == "Cf":
                 formats.append(code)
     inside = [code for code in marks + formats if code <= 0xFFFF]
@@ -82,6 +86,7 @@ def _word_pattern() -> _Patterns:
         bmp=re.compile(rf"[\w{bmp}]+"),
         full=re.compile(rf"(?:[\w{bmp}]|[{_char_class(beyond)}])+"),
         formats=re.compile(f"[{_char_class(formats)}]"),
+        accents=re.compile(f"[{_char_class(nonspacing)}]"),
     )
 
 
@@ -100,16 +105,29 @@ def _char_class(codes: list[int]) -> str:
 
 @functools.lru_cache(maxsize=1 << 18)
 def fold(word: str) -> str:
-    """The form in which two spellings of one word compare equal (NFKC, case-folded)."""
+    """The form in which two spellings of one word compare equal.
+
+    Compatibility-decomposed (NFKD, so full-width letters and ligatures are
+    plain ones), without non-spacing marks (accents: "Pérez" is also typed
+    "Perez"; a name must not escape by losing them) or format characters,
+    case-folded, and composed again (NFKC).
+    """
     if word.isascii():
         return word.lower()
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
-    return _word_pattern().formats.sub("", folded)
+    patterns = _word_pattern()
+    bare = patterns.accents.sub("", unicodedata.normalize("NFKD", word))
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKD", bare).casefold())
+    return patterns.formats.sub("", patterns.accents.sub("", folded))
 
 
 def words(text: str) -> list[str]:
     """The words of text, as written (for splitting a name into its parts)."""
     return _word_pattern().of(text).findall(text)
+
+
+def joins(gap: str) -> bool:
+    """True when what separates two words keeps them in one name ("Jean-Pierre", "Cdt. J")."""
+    return not gap or _JOINER.fullmatch(gap) is not None
 
 
 def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
@@ -132,47 +150,68 @@ class Span:
     replacement: Replacement
 
 
+# A word of a text: where it starts and ends, and the word as written.
+Token = tuple[int, int, str]
+
+
 class PhraseMatcher:
-    """A trie of phrases, keyed by folded word, built once and used on any number of texts."""
+    """A trie of phrases, keyed by folded word, used on any number of texts.
+
+    Phrases may be added at any time (`add`): the redactor adds a person's
+    only when a text holds one of their words.
+    """
 
     __slots__ = ("_folded", "_root")
 
-    def __init__(self, phrases: Iterable[tuple[str | list[str], Replacement]]) -> None:
+    def __init__(self, phrases: Iterable[tuple[str | list[str], Replacement]] = ()) -> None:
         """Phrases as text, or as their words already folded, each with its replacement."""
         # A node maps each next word to its node, and _END to the phrase ending there.
         self._root: dict[str, Any] = {}
         self._folded: dict[str, str] = {}
         for phrase, replacement in phrases:
             keys = [fold(word) for word in words(phrase)] if isinstance(phrase, str) else phrase
-            keys = keys[:MAX_PHRASE_WORDS]
-            if not keys:
-                continue
-            node = self._root
-            for key in keys:
-                child = node.get(key)
-                if child is None:
-                    child = node[key] = {}
-                node = child
-            known: Replacement | None = node.get(_END)
-            # A phrase to match in any case wins over the same phrase matched capitalised only.
-            if known is None or (known.capitalised and not replacement.capitalised):
-                node[_END] = replacement
+            self.add(keys, replacement)
+
+    def add(self, keys: list[str], replacement: Replacement) -> None:
+        """One phrase, as its folded words."""
+        if not keys:
+            return
+        node = self._root
+        for key in keys[:MAX_PHRASE_WORDS]:
+            child = node.get(key)
+            if child is None:
+                child = node[key] = {}
+            node = child
+        known: Replacement | None = node.get(_END)
+        # A phrase to match in any case wins over the same phrase matched capitalised only.
+        if known is None or (known.capitalised and not replacement.capitalised):
+            node[_END] = replacement
 
     def __bool__(self) -> bool:
         return bool(self._root)
 
-    def _key(self, word: str) -> str:
+    def key(self, word: str) -> str:
+        """A word's folded form (`fold`), remembered by this matcher."""
         key = self._folded.get(word)
         if key is None:
             key = self._folded[word] = fold(word)
         return key
 
-    def spans(self, text: str) -> list[Span]:
-        """The longest phrase starting at each word, leftmost first, never overlapping."""
+    @staticmethod
+    def tokens(text: str) -> list[Token]:
+        """The words of text, each with where it is."""
         pattern = _word_pattern().of(text)
-        found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+    def spans(self, text: str, found: list[Token] | None = None) -> list[Span]:
+        """The longest phrase starting at each word, leftmost first, never overlapping.
+
+        `found` are the text's tokens when the caller has them already.
+        """
+        if found is None:
+            found = self.tokens(text)
         out: list[Span] = []
-        root, key = self._root, self._key
+        root, key = self._root, self.key
         index, count = 0, len(found)
         while index < count:
             node = root.get(key(found[index][2]))
@@ -204,7 +243,7 @@ class PhraseMatcher:
         return out
 
 
-def _capitalised(found: list[tuple[int, int, str]], first: int, last: int) -> bool:
+def _capitalised(found: list[Token], first: int, last: int) -> bool:
     return not all(word.islower() for _, _, word in found[first : last + 1])
 
 
@@ -213,7 +252,9 @@ __all__ = [
     "PhraseMatcher",
     "Replacement",
     "Span",
+    "Token",
     "fold",
+    "joins",
     "word_spans",
     "words",
 ]

@@ -30,7 +30,9 @@ What `--audience public` does with names, in order:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,11 +43,13 @@ from pydantic import BaseModel
 from vpsec.models import KINDS
 from vpsec.models.config import Waiver
 from vpsec.models.names import EACH, PersonNameMarker, name_fields, text_fields
-from vpsec.phrases import PhraseMatcher, Replacement, fold, word_spans, words
+from vpsec.phrases import PhraseMatcher, Replacement, Token, fold, joins, word_spans, words
 
 WITHHELD_NAME = "[name withheld]"
 RESTRICTED_RECORD = "[restricted record]"
 WITHHELD = "withheld"
+_ANYWHERE = Replacement(WITHHELD_NAME)
+_CAPITALISED = Replacement(WITHHELD_NAME, capitalised=True)
 
 # Ranks and forms of address that precede names in the records; they are not names.
 HONORIFICS = frozenset(
@@ -215,7 +219,7 @@ def _normal(name: str) -> str:
 
 
 def _letters(word: str) -> int:
-    return len(word) if word.isalpha() else sum(ch.isalpha() for ch in word)
+    return len(word) if word.isalpha() else sum(map(str.isalpha, word))
 
 
 def _is_role_words(folded: tuple[str, ...]) -> bool:
@@ -258,25 +262,29 @@ def is_role(value: str) -> bool:
     return not segments or segments[0].is_role
 
 
+def _segment_parts(segment: _Segment, acronyms: frozenset[str]) -> list[tuple[str, str]]:
+    """(part as written, folded) for each word of one segment that identifies a person."""
+    if segment.is_role:
+        return []
+    parts: list[tuple[str, str]] = []
+    for match, folded in zip(segment.words, segment.folded, strict=True):
+        word = match.group()
+        letters = _letters(word)
+        if letters == 0 or folded in _NOT_NAME_WORDS or folded in acronyms:
+            continue
+        if letters == 1 and _INITIAL.match(segment.text, match.end()):
+            continue
+        if segment.bracketed and letters > 1 and word.isupper():
+            continue
+        parts.append((word, folded))
+    return parts
+
+
 def _parts(segments: tuple[_Segment, ...], acronyms: frozenset[str]) -> list[tuple[str, str]]:
     """(part as written, folded) for each part of a name that identifies the person."""
     if not segments or segments[0].is_role:
         return []
-    parts: list[tuple[str, str]] = []
-    for segment in segments:
-        if segment.is_role:
-            continue
-        for match, folded in zip(segment.words, segment.folded, strict=True):
-            word = match.group()
-            letters = _letters(word)
-            if letters == 0 or folded in _NOT_NAME_WORDS or folded in acronyms:
-                continue
-            if letters == 1 and _INITIAL.match(segment.text, match.end()):
-                continue
-            if segment.bracketed and letters > 1 and word.isupper():
-                continue
-            parts.append((word, folded))
-    return parts
+    return [part for segment in segments for part in _segment_parts(segment, acronyms)]
 
 
 def name_parts(name: str, acronyms: frozenset[str] = frozenset()) -> list[str]:
@@ -294,22 +302,47 @@ def name_parts(name: str, acronyms: frozenset[str] = frozenset()) -> list[str]:
 def _phrases(name: str, acronyms: frozenset[str]) -> Iterator[tuple[list[str], bool]]:
     """(folded words of a phrase, capitalised only) to look for in free text, for one name."""
     segments = _segments(name)
-    parts = _parts(segments, acronyms)
+    if not segments or segments[0].is_role:
+        return
+    each = [_segment_parts(segment, acronyms) for segment in segments]
+    parts = [part for found in each for part in found]
     if not parts:
         return
-    for segment in segments:
-        if not segment.is_role:
-            yield list(segment.folded), False
-    if len(parts) > 1:
-        yield [folded for _word, folded in parts], False
     alone = len(parts) == 1
-    for word, folded in parts:
-        letters = _letters(word)
-        yield [folded], letters <= _SHORT_PART and not alone
+    short = [not alone and _letters(word) <= _SHORT_PART for word, _folded in parts]
+    # Adjacent parts are withheld as one ("[name withheld]", vpsec.phrases spans merged),
+    # so a phrase is needed only where it holds more than its parts: ranks and particles
+    # ("Cdt. Jean-Pierre Mbala" is withheld whole), or a short part to match in any case.
+    keys = [folded for _word, folded in parts]
+    for segment, found in zip(segments, each, strict=True):
+        if found and (len(found) < len(segment.folded) or any(short)):
+            yield list(segment.folded), False
+    if len(parts) > 1 and any(short):
+        yield keys, False
+    for key, capital_only in zip(keys, short, strict=True):
+        yield [key], capital_only
 
 
 # A plain-data record or waiver, one of the mappings a report is built from.
 Data = Mapping[str, object]
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a public output's data is built.
+
+    Learning 60,000 names allocates hundreds of thousands of small objects
+    that all live until the output is written, so each collection the
+    allocations trigger walks the whole heap and frees nothing: pausing it
+    halves the time. Nothing built here holds a reference cycle.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _model_of(record: Data) -> type[BaseModel] | None:
@@ -324,11 +357,11 @@ def _at_path(value: object, path: tuple[str, ...], holder: Data) -> list[tuple[o
         following: list[tuple[object, Data]] = []
         if step == EACH:
             for item, parent in current:
-                if isinstance(item, list):
+                if type(item) is list:
                     following += [(each, parent) for each in item]
         else:
             for item, _parent in current:
-                if isinstance(item, dict | Mapping):
+                if type(item) is dict or isinstance(item, Mapping):
                     following.append((item.get(step), item))
         current = following
     return current
@@ -372,14 +405,27 @@ def raw_names(document: Data) -> list[str]:
     model = _model_of(document)
     found: list[str] = []
     for name_field in name_fields(model) if model is not None else ():
-        for value, _holder in _at_path(document, _lenient(name_field.path), document):
+        for value in _leniently_at(document, name_field.path):
             found += [text for text in _strings(value) if text.strip()]
     return found
 
 
-def _lenient(path: tuple[str, ...]) -> tuple[str, ...]:
-    """A field path that stops before its first list step: the strings under it are all taken."""
-    return path[: path.index(EACH)] if EACH in path else path
+def _leniently_at(value: object, path: tuple[str, ...]) -> list[object]:
+    """The values at a field path in a document that may not have the declared shape.
+
+    A single value where a list was due counts as its one item; whatever is
+    at the end (text, a list, a mapping) is returned whole.
+    """
+    current = [value]
+    for step in path:
+        following: list[object] = []
+        for item in current:
+            if step == EACH:
+                following += item if isinstance(item, list) else [item]
+            elif isinstance(item, Mapping):
+                following.append(item.get(step))
+        current = following
+    return current
 
 
 def _declared_names(
@@ -425,6 +471,14 @@ def _acronyms(records: Iterable[Data]) -> frozenset[str]:
 Found = list[tuple[str, Data, PersonNameMarker]]
 
 
+def _label(holder: Data, marker: PersonNameMarker) -> str:
+    """`Person.described(holder, marker).label(marker.stand_in)`, without the object."""
+    role = holder.get(marker.role_field) if marker.role_field else None
+    organisation = holder.get(marker.organisation_field) if marker.organisation_field else None
+    parts = [p for p in (role, organisation) if p and isinstance(p, str)]
+    return ", ".join(parts) if parts else marker.stand_in
+
+
 def _people(found: Found) -> dict[str, Person]:
     """Each name that comes with its own description (a meeting participant's role), first wins."""
     people: dict[str, Person] = {}
@@ -455,12 +509,13 @@ def collect_names(
     return _collect(found, waivers, _roles(_people(found)), extra)
 
 
-def _collect(
+def _candidates(
     found: Found,
     waivers: Iterable[Data],
     roles: frozenset[str],
     extra: Iterable[str] = (),
-) -> list[str]:
+) -> dict[str, str]:
+    """Every value of a name field, each once (by its normal form), roles and bodies included."""
     seen: dict[str, str] = {}
     names = [name for name, _holder, _marker in found]
     for waiver in waivers:
@@ -471,9 +526,20 @@ def _collect(
         ]
     names += list(extra)
     for name in names:
-        if not is_role(name):
-            seen.setdefault(_normal(name), " ".join(name.split()))
-    return sorted(seen.values())
+        key = _normal(name)
+        if key not in seen:
+            seen[key] = " ".join(name.split())
+    return seen
+
+
+def _collect(
+    found: Found,
+    waivers: Iterable[Data],
+    roles: frozenset[str],
+    extra: Iterable[str] = (),
+) -> list[str]:
+    candidates = _candidates(found, waivers, roles, extra)
+    return sorted(name for name in candidates.values() if not is_role(name))
 
 
 _PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
@@ -505,12 +571,12 @@ class Person:
     @classmethod
     def described(cls, holder: Data, marker: PersonNameMarker) -> Person:
         """The person whose name the holder carries, as its sibling fields describe them."""
-
-        def text(name: str | None) -> str | None:
-            value = holder.get(name) if name else None
-            return value if isinstance(value, str) else None
-
-        return cls(text(marker.role_field), text(marker.organisation_field))
+        role = holder.get(marker.role_field) if marker.role_field else None
+        organisation = holder.get(marker.organisation_field) if marker.organisation_field else None
+        return cls(
+            role if isinstance(role, str) else None,
+            organisation if isinstance(organisation, str) else None,
+        )
 
     def label(self, unknown: str = "a participant") -> str:
         parts = [p for p in (self.role, self.organisation) if p]
@@ -549,19 +615,31 @@ class Redactor:
     is the set of those ids.
     """
 
-    names: list[str]
+    # Every value of a name field by its normal form, as written (roles included).
+    candidates: dict[str, str]
     people: dict[str, Person]
     hidden: dict[str, str]
     roles: frozenset[str]
     acronyms: frozenset[str] = frozenset()
     stats: Publication = field(default_factory=Publication)
     _matcher: PhraseMatcher | None = None
+    # The names not yet in the matcher, by each of their folded words. A name's
+    # phrases all hold one of its words, so a text can only mention a person
+    # whose word it holds: a name is analysed (parts, roles, phrases) and added
+    # to the matcher when a text first holds one of its words, and the 60,000
+    # names of an attendance list that no other text repeats cost one index entry.
+    _pending: dict[str, list[str]] = field(default_factory=dict)
     # Reports scrub the same strings again and again (a role, a rule's rationale).
     _scrubbed: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def restricted(self) -> frozenset[str]:
         return frozenset(self.hidden)
+
+    @property
+    def names(self) -> list[str]:
+        """Every personal name known, as written, roles and bodies left out (computed)."""
+        return sorted(name for name in self.candidates.values() if not is_role(name))
 
     @classmethod
     def for_records(
@@ -582,6 +660,18 @@ class Redactor:
         of each record left out; by default, the records marked restricted.
         """
         found = list(_record_names(records))
+        with paused_gc():
+            return cls._learn(records, found, waivers, extra_names, hidden)
+
+    @classmethod
+    def _learn(
+        cls,
+        records: list[dict[str, Any]],
+        found: Found,
+        waivers: Iterable[Data],
+        extra_names: Iterable[str],
+        hidden: Mapping[str, str] | None,
+    ) -> Redactor:
         people = _people(found)
         if hidden is None:
             hidden = {
@@ -591,24 +681,34 @@ class Redactor:
             }
         roles = _roles(people)
         acronyms = _acronyms(records)
-        redactor = cls(
-            _collect(found, waivers, roles, extra_names), people, dict(hidden), roles, acronyms
-        )
-        redactor._matcher = redactor._build()
+        candidates = _candidates(found, waivers, roles, extra_names)
+        redactor = cls(candidates, people, dict(hidden), roles, acronyms)
+        if candidates or hidden:
+            redactor._matcher = redactor._index()
         return redactor
 
-    def _build(self) -> PhraseMatcher | None:
-        """The matcher for every name, its parts and every hidden id: built once, linear in size."""
-        entries: list[tuple[str | list[str], Replacement]] = []
-        anywhere = Replacement(WITHHELD_NAME)
-        capitalised = Replacement(WITHHELD_NAME, capitalised=True)
-        for name in self.names:
-            for keys, capital_only in _phrases(name, self.acronyms):
-                entries.append((keys, capitalised if capital_only else anywhere))
+    def _index(self) -> PhraseMatcher:
+        """The matcher with every hidden id, and each name indexed by its words."""
+        matcher = PhraseMatcher()
         for rid, text in self.hidden.items():
-            entries.append(([fold(word) for word in words(rid)], Replacement(text)))
-        matcher = PhraseMatcher(entries)
-        return matcher if matcher else None
+            matcher.add([fold(word) for word in words(rid)], Replacement(text))
+        pending = self._pending
+        for name in self.candidates.values():
+            # An ASCII word's folded form is its lower case: one call for the whole name.
+            keys = set(words(name.lower())) if name.isascii() else {fold(w) for w in words(name)}
+            # Words that are never a part of a name ("of", "Cdt") start no phrase alone.
+            for key in keys - _NOT_NAME_WORDS:
+                pending.setdefault(key, []).append(name)
+        return matcher
+
+    def _learn_words(self, matcher: PhraseMatcher, found: list[Token]) -> None:
+        """Add to the matcher every name that holds one of these words and is not in it yet."""
+        pending = self._pending
+        for _start, _end, word in found:
+            names = pending.pop(matcher.key(word), None)
+            for name in names or ():
+                for keys, capital_only in _phrases(name, self.acronyms):
+                    matcher.add(keys, _CAPITALISED if capital_only else _ANYWHERE)
 
     # -- names in name fields --------------------------------------------------
 
@@ -653,9 +753,12 @@ class Redactor:
         """What a public output says in place of one name."""
         if not isinstance(name, str) or not name.strip():
             return name
-        self.stats.names_replaced += 1
         if marker.role_field or marker.organisation_field:
-            return Person.described(holder, marker).label(marker.stand_in)
+            self.stats.names_replaced += 1
+            return _label(holder, marker)
+        if _normal(name) in self.roles:
+            return name  # exactly a participant's role ("Security Manager"): no one's name
+        self.stats.names_replaced += 1
         person = self._person(name)
         return person.role_only() if person else _stand_in(marker.stand_in, record)
 
@@ -680,9 +783,11 @@ class Redactor:
         self.stats.mentions_withheld += known[1]
         return known[0]
 
-    @staticmethod
-    def _scrub(matcher: PhraseMatcher, text: str) -> tuple[str, int]:
-        spans = matcher.spans(text)
+    def _scrub(self, matcher: PhraseMatcher, text: str) -> tuple[str, int]:
+        found = matcher.tokens(text)
+        if self._pending:
+            self._learn_words(matcher, found)
+        spans = matcher.spans(text, found)
         if not spans:
             return text, 0
         out: list[str] = []
@@ -691,20 +796,29 @@ class Redactor:
             between = text[last : span.start]
             replacement = span.replacement.text
             # "[name withheld] [name withheld]" (two parts of one name) reads as one.
-            if (
-                out
-                and out[-1] == replacement == WITHHELD_NAME
-                and (not between or between.isspace() or between in "-.'’")
-            ):
+            if out and out[-1] == replacement == WITHHELD_NAME and joins(between):
                 last = span.end
                 continue
             out += [between, replacement]
             last = span.end
+        replaced = len(out) // 2
         out.append(text[last:])
-        return "".join(out), len(spans)
+        return "".join(out), replaced
 
     def scrub_tree(self, value: Any) -> Any:
         """Every string in nested dicts and lists scrubbed (dict keys are left alone)."""
+        kind = type(value)
+        if kind is str:
+            return self.scrub(value)
+        if kind is dict:
+            tree = self.scrub_tree
+            return {key: tree(item) for key, item in value.items()}
+        if kind is list or kind is tuple:
+            tree = self.scrub_tree
+            return [tree(item) for item in value]
+        if value is None or kind is int or kind is float or kind is bool:
+            return value
+        # Subclasses of the plain types, as the checks above would have taken them.
         if isinstance(value, str):
             return self.scrub(value)
         if isinstance(value, dict):

@@ -32,6 +32,7 @@ workspace(s), it turns each command's result into its public form.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from vpsec.findings import Finding, RunResult, WaivedFinding
 from vpsec.load.discover import WORKSPACE_FILE
 from vpsec.load.validation import validation_finding
 from vpsec.load.yamlread import YamlProblem
-from vpsec.redact import RESTRICTED_RECORD, Redactor, raw_names
+from vpsec.redact import RESTRICTED_RECORD, Redactor, paused_gc, raw_names
 
 if TYPE_CHECKING:
     from vpsec.load.source import OpenWorkspace
@@ -61,7 +62,8 @@ NARRATIVE_FIELDS: Mapping[str, tuple[str, ...]] = {
 _NARRATIVE_WORDS = (
     "risk-assessment summaries, decision rationales, the urgent need behind a deployment"
 )
-_VALIDATION = ("V001", "V002", "V003", "V004", "V005", "V006", "V007")
+# The validation checks (V001, V002, ...): their messages quote what was written.
+_VALIDATION = re.compile(r"V\d{3}")
 
 RecordData = dict[str, Any]
 
@@ -134,7 +136,8 @@ class Withholding:
         valid: set[str] = set()
         undisclosed: set[str] = set()
         names: list[str] = []
-        invalid_documents = 0
+        # Documents by (path, index): one left out on both sides of a diff counts once.
+        left_out: set[tuple[str, int]] = set()
         for opened in sides:
             loaded = opened.load().workspace
             kept = {(r.path, r.doc.index) for r in loaded.records}
@@ -147,16 +150,14 @@ class Withholding:
             documents = opened.documents()
             # Files skipped before parsing (too large, unreadable) are invalid too.
             parsed_paths = {path for path, _parsed in documents}
-            invalid_documents += len(
-                {
-                    f.path
-                    for f in opened.load().findings
-                    if f.rule == "V001" and f.path not in parsed_paths
-                }
+            left_out.update(
+                (f.path, 0)
+                for f in opened.load().findings
+                if f.rule == "V001" and f.path not in parsed_paths
             )
             for path, parsed in documents:
                 if isinstance(parsed, YamlProblem):
-                    invalid_documents += 1
+                    left_out.add((path, 0))
                     continue
                 for doc in parsed:
                     record_id = _raw_id(doc.value)
@@ -164,7 +165,8 @@ class Withholding:
                         restricted.add(record_id)
                     if (path, doc.index) in kept:
                         continue
-                    invalid_documents += 1
+                    if not _is_restricted(doc.value):  # said once, as restricted
+                        left_out.add((path, doc.index))
                     if record_id is not None:
                         invalid.add(record_id)
                     if isinstance(doc.value, Mapping):
@@ -172,7 +174,7 @@ class Withholding:
         return cls(
             restricted=frozenset(restricted),
             invalid=frozenset(invalid - valid - restricted),
-            invalid_documents=invalid_documents,
+            invalid_documents=len(left_out),
             undisclosed=frozenset(undisclosed - restricted),
             names=tuple(names),
         )
@@ -252,7 +254,9 @@ class PublicView:
         redactor = Redactor.for_records(
             records, list(waivers), extra_names=withholding.names, hidden=hidden
         )
-        undisclosed = [r for r in records if r.get("id") in withholding.undisclosed]
+        # One record per id (a diff has two sides): the last, the head's, wins.
+        by_id = {str(r.get("id")): r for r in records}
+        undisclosed = [r for rid, r in by_id.items() if rid in withholding.undisclosed]
         site_names = {
             str(r["id"]): str(r.get("name") or r["id"])
             for r in records
@@ -281,16 +285,17 @@ class PublicView:
     def records(self, records: Iterable[RecordData]) -> list[RecordData]:
         """The records the public may see: names replaced, notes and narrative dropped, scrubbed."""
         out = []
-        for record in records:
-            if not self.shows(record.get("id")):
-                continue
-            shown = self.redactor.record(record)
-            for name in NARRATIVE_FIELDS.get(str(record.get("kind")), ()):
-                if shown.get(name):
-                    self.counts.narrative_omitted += 1
-                shown[name] = None
-            out.append(shown)
-        scrubbed: list[RecordData] = self.redactor.scrub_tree(out)
+        with paused_gc():
+            for record in records:
+                if not self.shows(record.get("id")):
+                    continue
+                shown = self.redactor.record(record)
+                for name in NARRATIVE_FIELDS.get(str(record.get("kind")), ()):
+                    if shown.get(name):
+                        self.counts.narrative_omitted += 1
+                    shown[name] = None
+                out.append(shown)
+            scrubbed: list[RecordData] = self.redactor.scrub_tree(out)
         return scrubbed
 
     # -- findings -----------------------------------------------------------------
@@ -304,7 +309,7 @@ class PublicView:
         validation: Counter[str] = Counter()
         out: list[Finding] = []
         for finding in findings:
-            if finding.rule in _VALIDATION:
+            if _VALIDATION.fullmatch(finding.rule):
                 validation[finding.rule] += 1
             elif not self.shows(finding.record):
                 self.counts.findings_withheld += 1
@@ -314,19 +319,27 @@ class PublicView:
         return [*(_validation_summary(code, n) for code, n in sorted(validation.items())), *out]
 
     def _scrubbed(self, finding: Finding) -> Finding:
+        """A finding with every piece of workspace data scrubbed.
+
+        Its title is the catalogue's, vpsec's own words, which hold no one's
+        name: left as written, so that a person called Grace does not turn the
+        catalogue's "grace period" into "[name withheld] period".
+        """
         scrub = self.redactor.scrub
         return dataclasses.replace(
             finding,
-            title=scrub(finding.title),
             message=scrub(finding.message),
             path=scrub(finding.path),
+            record=scrub(finding.record) if finding.record else None,
+            site=scrub(finding.site) if finding.site else None,
+            sites=tuple(scrub(site) for site in finding.sites),
         )
 
     def waived(self, waived: Iterable[WaivedFinding]) -> tuple[WaivedFinding, ...]:
         """Waived findings on records the public may see; reasons scrubbed, approvers withheld."""
         out = []
         for item in waived:
-            if item.finding.rule in _VALIDATION or not self.shows(item.finding.record):
+            if _VALIDATION.fullmatch(item.finding.rule) or not self.shows(item.finding.record):
                 self.counts.findings_withheld += 1
                 continue
             out.append(

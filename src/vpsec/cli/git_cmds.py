@@ -244,6 +244,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "error",
         workspace: Workspace = None,
+        audience: Annotated[
+            str,
+            typer.Option(
+                "--audience",
+                metavar="AUDIENCE",
+                help="internal (default), or public: no names, no restricted, invalid or "
+                "undisclosed records (with --format markdown).",
+                show_default=False,
+            ),
+        ] = "internal",
     ) -> None:
         """What a change adds and fixes, for pull-request review.
 
@@ -262,5 +272,6 @@ def register(app: typer.Typer) -> None:
             output=output,
             fail_on=fail_on,
             start=workspace or Path.cwd(),
+            audience=audience,
         )
         raise typer.Exit(run(options))
