@@ -687,3 +687,60 @@ def test_the_leak_detector_finds_names_in_internal_outputs(tmp_path: Path) -> No
     assert any("PEREZ" in hit or "folded" in hit for hit in leaks(NFD_NAME, "ＰＥＲＥＺ"))
     # A name inside another word is not a mention of it.
     assert leaks("Ana Ming", "Banana Mining") == []
+
+
+def test_log_and_audit_results_for_the_public(tmp_path: Path) -> None:
+    """The entry points for `log` and `audit --audience public` (vpsec.withhold.PublicView)."""
+    from datetime import datetime
+
+    from vpsec.load.source import open_workspace
+    from vpsec.results import AuditEntry, AuditResult, CommitRef, LogEntry, LogResult
+    from vpsec.withhold import WITHHELD_AUTHOR, PublicView
+
+    root = _hostile(tmp_path / "ws")
+    view = PublicView.of([open_workspace(root)])
+
+    def entry(record_id: str, text: str, made_by: str, records: tuple[str, ...]) -> LogEntry:
+        return LogEntry(
+            id=record_id,
+            date="2026-11-07",
+            text=text,
+            made_by=made_by,
+            meeting=None,
+            records=records,
+            supersedes=None,
+            path=f"decisions/{record_id}.yaml",
+            commit="0" * 40,
+            committed_at=datetime(2026, 11, 7),
+            author="Grace Mwansa",
+        )
+
+    log = view.log_result(
+        LogResult(
+            (
+                entry("dec-2026-009", "Awa Diallo agreed.", "Cpl. Musa Tshala", ("trf-2026-001",)),
+                entry("dec-2026-002", "Defer trf-2026-006.", "Daniel Hartley", ("trf-2026-006",)),
+            )
+        )
+    )
+    text = repr(log)
+    for name in ("Diallo", "Tshala", "Grace", "Mwansa", "Hartley", "trf-2026-006"):
+        assert name not in text
+    assert log.entries[0].records == ("trf-2026-001",)
+    assert log.entries[1].records == () and log.entries[0].author == WITHHELD_AUTHOR
+    assert log.entries[1].made_by == "Group Head of Security"  # the participant's role
+
+    commit = CommitRef("1" * 40, "Grace Mwansa", "grace@example.org", "2026-11-08", "per Diallo")
+    audit = view.audit_result(
+        AuditResult(
+            commits=3,
+            since=None,
+            decisions_added=2,
+            entries=(
+                AuditEntry("breach", "modified", "decisions/dec-2026-009.yaml", "Tshala's", commit),
+            ),
+        )
+    )
+    assert len(audit.entries) == 1 and audit.entries[0].level == "breach"
+    for name in ("Diallo", "Tshala", "Grace", "grace@"):
+        assert name not in repr(audit)
