@@ -170,7 +170,8 @@ def check(options: CheckOptions, command: Command | str) -> int:
     from vpsec.progress import progress
     from vpsec.render import RenderOptions, renderer
 
-    with progress("Validating the records" if command == Command.VALIDATE else "Assessing"):
+    doing = "Validating" if command == Command.VALIDATE else "Assessing"
+    with progress(f"{doing} the records"):
         result = run_check(options, command)
     chosen = renderer(RunResult, options.format)
     to_terminal = options.output is None and sys.stdout.isatty()

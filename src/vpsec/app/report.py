@@ -136,15 +136,15 @@ def _validation_warning(findings: tuple[Finding, ...]) -> str | None:
     placeholders = sum(1 for f in errors if f.rule == "V007")
     consequences = []
     if len(errors) > placeholders:
-        consequences.append("the report leaves out the records they concern")
+        consequences.append("leaves out the records they concern")
     if placeholders:
         consequences.append(
-            f"it shows {count(placeholders, 'placeholder')} from `vpsec new` as written"
+            f"shows {count(placeholders, 'placeholder')} from `vpsec new` as written"
         )
     files = len({f.path for f in errors})
     return (
         f"vpsec: {count(len(errors), 'validation error')} in {count(files, 'file')}: "
-        f"{join_words(consequences)}; `vpsec validate` lists them\n"
+        f"the report {join_words(consequences)}; `vpsec validate` lists them\n"
     )
 
 
