@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -288,3 +289,164 @@ def test_schema_command(tmp_path: Path) -> None:
     assert written.returncode == 0
     assert len(list((tmp_path / "s").glob("*.json"))) == 10
     assert vpsec("schema", "nothing").returncode == 2
+
+
+# -- help: plain words, examples, commands in the order a user meets them ----------------
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    context = group.make_context("vpsec", ["--help"], resilient_parsing=True)
+    return list(group.list_commands(context))  # type: ignore[attr-defined]
+
+
+def _help_text_of_app() -> str:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    with group.make_context("vpsec", ["--help"], resilient_parsing=True) as context:
+        return str(group.get_help(context))
+
+
+def _examples(text: str) -> list[str]:
+    """The example command lines of a --help text."""
+    _, _, tail = text.partition("Examples:")
+    return [line.strip() for line in tail.splitlines() if line.strip().startswith("vpsec ")]
+
+
+def test_commands_are_listed_in_the_order_a_user_meets_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from vpsec.cli.help import COMMAND_ORDER
+
+    expected = ["init", "new", "validate", "assess", "report", "diff", "decide", "log"]
+    expected += ["audit", "rules", "schema"]
+    commands = _commands()
+    assert commands[: len(expected)] == expected
+    # Every command has its place (a new one must be added to vpsec.cli.help.SECTIONS).
+    assert set(commands) <= set(COMMAND_ORDER)
+    code, out, _ = invoke(capsys, "--help")
+    assert code == 0
+    rows = re.findall(r"^  ([a-z]+) {2,}(\S.*)$", out, re.M)
+    assert [name for name, _ in rows] == commands
+    # Each purpose fits on its line: none is cut short with "...".
+    assert not [purpose for _, purpose in rows if purpose.endswith("...")]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_help_of_every_command(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, err = invoke(capsys, command, "--help")
+    assert code == 0, err
+    # Values are named in words, never with Python type tags such as <str> or <list[str]>.
+    assert not re.search(r"<(str|bool|int|path|list|float)\b", out), out
+    assert "{" not in out.split("\n", 1)[0], "usage line"
+    purpose = out.split("\n\n")[1].strip()
+    assert purpose and "\n" not in purpose and purpose.endswith("."), purpose
+    examples = _examples(out)
+    assert len(examples) >= 2, out
+    assert all(e.startswith(f"vpsec {command}") for e in examples), examples
+
+
+def _help_text(command: str) -> str:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    context = group.make_context("vpsec", [command], resilient_parsing=True)
+    sub = group.get_command(context, command)  # type: ignore[attr-defined]
+    with sub.make_context(command, [], parent=context, resilient_parsing=True) as ctx:
+        return str(sub.get_help(ctx))
+
+
+@pytest.mark.parametrize(
+    "example",
+    [line for command in _commands() for line in _examples(_help_text(command))]
+    + _examples(_help_text_of_app()),
+)
+def test_every_example_parses(example: str) -> None:
+    """Each example of the help uses options and arguments the command has."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    name, *args = shlex.split(example)[1:]
+    context = group.make_context("vpsec", [name], resilient_parsing=True)
+    command = group.get_command(context, name)  # type: ignore[attr-defined]
+    assert command is not None, name
+    # Parsing fails (a UsageError) on an unknown option or a missing argument.
+    command.make_context(name, args, parent=context)
+
+
+def test_report_help_shows_the_pdf_extra_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = invoke(capsys, "report", "--help")
+    assert "pip install 'vpsec[pdf]'" in " ".join(out.split())
+
+
+def test_new_help_names_every_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    from vpsec.models import KINDS
+    from vpsec.scaffold import kind_name
+
+    _, out, _ = invoke(capsys, "new", "--help")
+    text = " ".join(out.split())
+    for kind in KINDS:
+        assert kind_name(kind) in text
+
+
+# -- report: what it wrote, and exit codes over invalid records ----------------------------
+
+
+def test_report_output_says_what_it_wrote(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "assessment.html"
+    code, out, err = invoke(
+        capsys,
+        "report",
+        "assessment",
+        "-w",
+        str(EXAMPLE),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "html",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"Wrote {target}: the assessment report (html, internal, ")
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_over_a_broken_file_exits_1_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".vpsec"))
+    (root / "transfers" / "broken.yaml").write_text("a: [1\n", encoding="utf-8")
+    target = tmp_path / "register.md"
+    args = ["report", "transfer-register", "-w", str(root), "--as-of", AS_OF, "-o", str(target)]
+    code, out, err = invoke(capsys, *args)
+    assert code == 1
+    assert target.is_file()
+    assert "1 validation error in 1 file: the report leaves out the records they concern" in err
+    assert "`vpsec validate` lists them" in err
+    # To stdout too: the report is written, the exit code and stderr say it is incomplete.
+    code, out, err = invoke(capsys, *args[:-2])
+    assert code == 1 and out.startswith("# ")
+    assert "validation error" in err
+
+
+def test_report_over_placeholders_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".vpsec"))
+    code, out, _ = invoke(capsys, "new", "transfer", "-w", str(root), "--site", "kamituga")
+    assert code == 0
+    written = Path(out.strip())
+    left = sum(line.split("#")[0].count("TODO") for line in written.read_text().splitlines())
+    code, _, err = invoke(capsys, "report", "transfer-register", "-w", str(root))
+    assert code == 1
+    assert f"the report shows {left} placeholders from `vpsec new` as written" in err

@@ -287,6 +287,8 @@ class GitSetup(StrEnum):
 
     # A new repository on branch main, the workspace in its first commit.
     COMMITTED = "committed"
+    # A new repository on branch main; git knows no name and email to commit with.
+    NO_IDENTITY = "no identity"
     # A new repository on branch main; the first commit failed (git said why).
     NOT_COMMITTED = "not committed"
     # The folder was already inside a repository: left alone.
@@ -343,6 +345,10 @@ def _git_repository(target: Path) -> tuple[GitSetup, str]:
                 _git(target, "symbolic-ref", "HEAD", f"refs/heads/{INITIAL_BRANCH}")
         if done.returncode != 0:
             return GitSetup.NONE, _first_line(done.stderr)
+        # Asked first rather than read from a failed commit's message, which varies by version.
+        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            if _git(target, "var", ident).returncode != 0:
+                return GitSetup.NO_IDENTITY, "git does not know your name and email"
         added = _git(target, "add", "-A")
         if added.returncode != 0:
             return GitSetup.NOT_COMMITTED, _first_line(added.stderr)

@@ -25,14 +25,14 @@ def _git_sentence(done: Initialised) -> str:
         return f"Git: a new repository on branch {INITIAL_BRANCH}, with the workspace committed.\n"
     if done.git is GitSetup.EXISTING:
         return "Git: inside an existing repository; commit the workspace when you are ready.\n"
+    if done.git is GitSetup.NO_IDENTITY:
+        return (
+            f"Git: a new repository on branch {INITIAL_BRANCH}, nothing committed: git does "
+            "not know your name and email; set them with `git config --global user.name "
+            '"Your Name"` and `git config --global user.email you@example.org`, '
+            f"then `{commit}`.\n"
+        )
     if done.git is GitSetup.NOT_COMMITTED:
-        if "identity" in done.git_problem or "who you are" in done.git_problem:
-            return (
-                f"Git: a new repository on branch {INITIAL_BRANCH}, nothing committed: git does "
-                "not know your name and email; set them with `git config --global user.name "
-                '"Your Name"` and `git config --global user.email you@example.org`, '
-                f"then `{commit}`.\n"
-            )
         return (
             f"Git: a new repository on branch {INITIAL_BRANCH}, nothing committed "
             f"({done.git_problem}); commit with `{commit}`.\n"

@@ -27,7 +27,7 @@ app = VpsecTyper(
         "explains each command, with examples."
     ),
     epilog=examples(
-        ("Start a workspace with the bundled example, and check it", "vpsec init demo --example"),
+        ("A workspace made from the bundled example", "vpsec init demo --example"),
         ("Every finding, grouped by site", "vpsec assess demo"),
         (
             "A report to hand to a client",

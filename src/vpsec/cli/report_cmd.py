@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Write a report: assessment, transfer register, site or meeting minutes.
+        """Write a report: assessment, transfer register, site, minutes.
 
         Fills a built-in template, or one of the workspace's templates/ folder with
         the same name. Exit 0 when written; 1 when some records failed validation

@@ -53,8 +53,8 @@ def placeholder_findings(doc: RawDocument, path: str, kind: str, record_id: str)
         out.append(
             validation_finding(
                 "V007",
-                f"{kind} {record_id}: `{name}` is still `{text}`, the placeholder `vpsec new` "
-                "wrote; replace it with the real value",
+                f"{kind} {record_id}: `{name}` is still the placeholder `{text}` from "
+                "`vpsec new`; write the real value",
                 path,
                 doc.position(loc),
                 record=record_id,
