@@ -42,9 +42,13 @@ def _leave_signals_to_the_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.BaseContext | None:
+    """Forkserver where there is one (Linux, most macOS), else spawn (Windows), else None."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    for method in ("forkserver", "spawn"):
+        if method in methods:
+            return multiprocessing.get_context(method)
+    return None
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -56,17 +60,22 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 def parse_many(contents: list[bytes], workers: int | None = None) -> list[Parsed]:
     """Parse many files' contents in order, in parallel when there are enough of them."""
     count = min(workers if workers is not None else (os.cpu_count() or 1), MAX_WORKERS)
-    if count <= 1 or len(contents) < PARALLEL_MIN_FILES or not hasattr(signal, "pthread_sigmask"):
+    if count <= 1 or len(contents) < PARALLEL_MIN_FILES:
+        return _parse_chunk(contents)
+    context = _context()
+    if context is None:
         return _parse_chunk(contents)
     size = -(-len(contents) // (count * 4))
     chunks = [contents[i : i + size] for i in range(0, len(contents), size)]
+    if not hasattr(signal, "pthread_sigmask"):
+        return _parse_unmasked(chunks, count, context)
     held = {signal.SIGINT, signal.SIGTERM}
     interrupted = False
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         try:
             pool = ProcessPoolExecutor(
-                max_workers=count, mp_context=_context(), initializer=_leave_signals_to_the_parent
+                max_workers=count, mp_context=context, initializer=_leave_signals_to_the_parent
             )
             futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
         except (OSError, RuntimeError, ValueError):
@@ -90,3 +99,27 @@ def parse_many(contents: list[bytes], workers: int | None = None) -> list[Parsed
         # The signal's handler did not end the run: stop anyway, results are incomplete.
         raise KeyboardInterrupt
     return [result for future in futures for result in future.result()]
+
+
+def _parse_unmasked(
+    chunks: list[list[bytes]], count: int, context: multiprocessing.context.BaseContext
+) -> list[Parsed]:
+    """Parallel parsing where signals cannot be held (Windows): stop the workers on the way out.
+
+    Ctrl-C arrives as KeyboardInterrupt in this process (and in the workers, which
+    ignore it); whatever ends the wait, the workers are terminated before it goes on.
+    """
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=count, mp_context=context, initializer=_leave_signals_to_the_parent
+        )
+        futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+    except (OSError, RuntimeError, ValueError):
+        return [result for chunk in chunks for result in _parse_chunk(chunk)]
+    try:
+        results = [result for future in futures for result in future.result()]
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+    return results
