@@ -526,3 +526,20 @@ def test_log_refuses_a_shallow_clone(repo: Path, cli, tmp_path: Path) -> None:  
         assert "fetch-depth: 0" in err
         assert "GIT_DEPTH: 0" in err
         assert len(err.strip().splitlines()) == 1
+
+
+def test_log_and_audit_for_the_public_withhold_makers_and_authors(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = cli(repo, "decide", "Pay per diems by bank transfer", "--by", "Major ILUNGA")
+    assert code == 0, err
+    code, internal, _err = cli(repo, "log")
+    assert code == 0 and "Major ILUNGA" in internal
+    for fmt in ("text", "json", "markdown"):
+        code, public, err = cli(repo, "log", "--audience", "public", "--format", fmt)
+        assert code == 0, err
+        assert "ilunga" not in public.lower()
+        assert "Pay per diems by bank transfer" in public
+    code, audited, err = cli(repo, "audit", "--audience", "public")
+    assert code == 0, err
+    assert "intact" in audited
+    code, _out, err = cli(repo, "log", "--audience", "everyone")
+    assert code == 2 and "--audience" in err

@@ -6,12 +6,15 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from vpsec.decide import DecideOptions
 from vpsec.errors import UsageError
 from vpsec.output import emit
 from vpsec.results import AuditResult, LogResult
+
+if TYPE_CHECKING:
+    from vpsec.withhold import PublicView
 
 T = TypeVar("T")
 
@@ -23,6 +26,8 @@ class LogOptions:
     start: Path = Path()
     since: date | None = None
     format: str = "text"
+    # "public": the log as vpsec.withhold lets the public see it (no names, no authors).
+    audience: str = "internal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,7 @@ class AuditOptions:
     format: str = "text"
     require_signed: bool = False
     since_commit: str | None = None
+    audience: str = "internal"
 
 
 def _check_format(result: type[object], name: str) -> None:
@@ -50,6 +56,21 @@ def _show(result: T, result_type: type[T], name: str) -> None:
     options = RenderOptions()
     emit(chosen.render(result, options), None, sanitised=chosen.entry.escapes_data)
     chosen.post_render(result, options)
+
+
+AUDIENCES = ("internal", "public")
+
+
+def _public_view(root: Path, audience: str) -> PublicView | None:
+    """What a public output may show of this workspace, or None for the internal audience."""
+    if audience not in AUDIENCES:
+        raise UsageError(f"--audience: choose one of {', '.join(AUDIENCES)}")
+    if audience == "internal":
+        return None
+    from vpsec.load.source import open_workspace
+    from vpsec.withhold import PublicView
+
+    return PublicView.of([open_workspace(root)])
 
 
 def decide(options: DecideOptions) -> int:
@@ -70,8 +91,10 @@ def log(options: LogOptions) -> int:
     from vpsec.load.config import find_root
 
     _check_format(LogResult, options.format)
-    result = read_log(find_root(options.start), options.since)
-    _show(result, LogResult, options.format)
+    root = find_root(options.start)
+    public = _public_view(root, options.audience)
+    result = read_log(root, options.since)
+    _show(result if public is None else public.log_result(result), LogResult, options.format)
     return 0
 
 
@@ -82,8 +105,10 @@ def audit(options: AuditOptions) -> int:
 
     _check_format(AuditResult, options.format)
     root = find_root(options.start)
+    public = _public_view(root, options.audience)
     result = audit_history(root, options.since_commit, options.require_signed)
-    _show(result, AuditResult, options.format)
+    # The verdict and exit code are the audit's own; only what is shown is withheld.
+    _show(result if public is None else public.audit_result(result), AuditResult, options.format)
     return 0 if result.intact else 1
 
 

@@ -125,6 +125,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "text",
         workspace: Workspace = None,
+        audience: Annotated[
+            str,
+            typer.Option(
+                "--audience",
+                metavar="AUDIENCE",
+                help="internal (default), or public: no names, no authors, no restricted, "
+                "invalid or undisclosed records.",
+                show_default=False,
+            ),
+        ] = "internal",
     ) -> None:
         """Show the decision log, from git history.
 
@@ -135,7 +145,8 @@ def register(app: typer.Typer) -> None:
         from vpsec.app.decisions import log as run
 
         day = parse_day(since, "--since")
-        raise typer.Exit(run(LogOptions(workspace or Path.cwd(), day, format)))
+        options = LogOptions(workspace or Path.cwd(), day, format, audience=audience)
+        raise typer.Exit(run(options))
 
     @app.command(
         epilog=examples(
@@ -173,6 +184,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         workspace: Workspace = None,
+        audience: Annotated[
+            str,
+            typer.Option(
+                "--audience",
+                metavar="AUDIENCE",
+                help="internal (default), or public: no names, no authors, no restricted, "
+                "invalid or undisclosed records.",
+                show_default=False,
+            ),
+        ] = "internal",
     ) -> None:
         """Check that no committed decision was changed later.
 
@@ -182,7 +203,9 @@ def register(app: typer.Typer) -> None:
         from vpsec.app.decisions import AuditOptions
         from vpsec.app.decisions import audit as run
 
-        options = AuditOptions(workspace or Path.cwd(), format, require_signed, since_commit)
+        options = AuditOptions(
+            workspace or Path.cwd(), format, require_signed, since_commit, audience=audience
+        )
         raise typer.Exit(run(options))
 
     @app.command(
