@@ -97,7 +97,8 @@ def open_folder(
     chose) or a descriptor from an enclosing open_folder, which stays open.
     Every part of rel must be a real folder owned by the user running vpsec
     (a folder someone else owns could be changed under us); Missing when one
-    does not exist, unless create, which makes it (mode from the umask).
+    does not exist, unless create, which makes it (mode from the umask) or
+    raises the OSError of making it.
     Reasons name the folder as shown / rel. The descriptor is closed when the
     block ends.
     """
@@ -128,12 +129,10 @@ def _open_part(parent: int, name: str, shown: PurePath, create: bool) -> int:
     except FileNotFoundError:
         if not create:
             raise Missing(f"{shown} does not exist") from None
-        try:
+        # A folder that cannot be made (a read-only checkout) is the OSError itself: not a
+        # hostile folder, and the caller may go on without it.
+        with contextlib.suppress(FileExistsError):  # another run made it first: checked below
             os.mkdir(name, dir_fd=parent)
-        except FileExistsError:
-            pass  # another run made it first: it is checked like any other below
-        except OSError as error:
-            raise Unconfined(f"{shown} cannot be created ({error.strerror})") from None
         return _open_part(parent, name, shown, create=False)
     except OSError as error:
         raise Unconfined(_why_not_a_folder(parent, name, shown, error)) from None

@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -94,21 +93,25 @@ def test_read_only_workspace_in_process(
     """Every write under the workspace fails with EROFS: the cache is skipped silently."""
     root = write_workspace({"sites/a.yaml": SITE})
     inside = str(root)
-    real_mkstemp, real_mkdir = tempfile.mkstemp, os.mkdir
+    real_open, real_mkdir = os.open, os.mkdir
 
-    def read_only(path: Any) -> None:
-        if str(path).startswith(inside):
+    def read_only(path: Any, dir_fd: int | None) -> None:
+        # vpsec creates files and folders relative to an open folder (no link can redirect
+        # it): the full path is that folder's, from /proc, and the name.
+        where = os.readlink(f"/proc/self/fd/{dir_fd}") if dir_fd is not None else ""
+        if os.path.join(where, str(path)).startswith(inside):
             raise OSError(errno.EROFS, "Read-only file system", str(path))
 
-    def mkstemp(*args: Any, **kwargs: Any) -> Any:
-        read_only(kwargs.get("dir", ""))
-        return real_mkstemp(*args, **kwargs)
+    def create(path: Any, flags: int, *args: Any, dir_fd: int | None = None) -> int:
+        if flags & os.O_CREAT:
+            read_only(path, dir_fd)
+        return real_open(path, flags, *args, dir_fd=dir_fd)
 
-    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
-        read_only(path)
-        real_mkdir(path, *args, **kwargs)
+    def mkdir(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> None:
+        read_only(path, dir_fd)
+        real_mkdir(path, *args, dir_fd=dir_fd, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(os, "open", create)
     monkeypatch.setattr(os, "mkdir", mkdir)
     code = run_cli(app, ["assess", str(root), "--as-of", AS_OF, "-f", "json"])
     out, err = capsys.readouterr()
