@@ -89,11 +89,13 @@ def log(options: LogOptions) -> int:
     """`vpsec log`: the decisions in git history (committed on or after since)."""
     from vpsec.decision_log import read_log
     from vpsec.load.config import find_root
+    from vpsec.progress import progress
 
     _check_format(LogResult, options.format)
     root = find_root(options.start)
     public = _public_view(root, options.audience)
-    result = read_log(root, options.since)
+    with progress("Reading the decision log from git history"):
+        result = read_log(root, options.since)
     _show(result if public is None else public.log_result(result), LogResult, options.format)
     return 0
 
@@ -102,11 +104,13 @@ def audit(options: AuditOptions) -> int:
     """`vpsec audit`: 1 when a committed decision was changed, renamed or deleted."""
     from vpsec.audit import audit_history
     from vpsec.load.config import find_root
+    from vpsec.progress import progress
 
     _check_format(AuditResult, options.format)
     root = find_root(options.start)
     public = _public_view(root, options.audience)
-    result = audit_history(root, options.since_commit, options.require_signed)
+    with progress("Auditing the decisions in git history"):
+        result = audit_history(root, options.since_commit, options.require_signed)
     # The verdict and exit code are the audit's own; only what is shown is withheld.
     _show(result if public is None else public.audit_result(result), AuditResult, options.format)
     return 0 if result.intact else 1

@@ -157,6 +157,7 @@ def from_repository_root(result: DiffResult, prefix: str) -> DiffResult:
 
 def diff(options: DiffOptions) -> int:
     """`vpsec diff`: 1 when the change introduces findings at or above --fail-on."""
+    from vpsec.progress import progress
     from vpsec.render import RenderOptions, format_names, renderer
 
     if options.format not in format_names(DiffResult):
@@ -167,7 +168,8 @@ def diff(options: DiffOptions) -> int:
         raise UsageError("--audience public: choose --format markdown (it says what it withheld)")
     level = fail_level(options.fail_on)
     # The exit code never depends on the audience: it is the full comparison's.
-    result, shown = _compared(options)
+    with progress("Comparing the revisions"):
+        result, shown = _compared(options)
     chosen = renderer(DiffResult, options.format)
     render_options = RenderOptions()
     emit(chosen.render(shown, render_options), options.output, sanitised=chosen.entry.escapes_data)
