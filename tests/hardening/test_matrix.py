@@ -215,7 +215,8 @@ NOT_USING_CACHE = "vpsec: not using the cache in .vpsec/cache: "
 
 
 CASES = [
-    Case("yaml-syntax", b"apiVersion: vpsec/v1\nkind: Site\nid: [s2\n", 1, "YAML syntax error", 4),
+    # The parser stops at the end of the stream, a line the file lacks: the last line is named.
+    Case("yaml-syntax", b"apiVersion: vpsec/v1\nkind: Site\nid: [s2\n", 1, "YAML syntax error", 3),
     Case("tab-indent", b"apiVersion: vpsec/v1\nkind: Site\n\tid: s2\n", 1, "tab character", 3),
     Case("duplicate-key", (SITE + "country: PE\n").encode(), 1, "duplicate key", 6),
     Case("not-utf8", b"apiVersion: vpsec/v1\nkind: Site\nname: Caf\xe9\n", 1, "not UTF-8", 3),
@@ -225,7 +226,8 @@ CASES = [
         "over-size-limit",
         with_config("limits:\n  max_file_mb: 0.00005\n", BAD, SITE.replace("s1", "s9").encode()),
         1,
-        "limits.max_file_mb",
+        # Not the setting's name: Markdown reports escape its underscores.
+        "over the 5e-05 MB limit",
     ),
     Case("30mb-file", huge_file, 1, "over the 5 MB limit"),
     Case("30mb-many-values", many_values, 1, "more than 250,000 values", 35_715),
@@ -283,7 +285,7 @@ CASES = [
     Case("fifo", fifo, 1, "not a regular file"),
     Case("symlink-to-fifo", link_to_fifo, 1, "not a regular file"),
     Case("folder-named-yaml", folder_named_yaml, 0, None, where=None),
-    Case("20000-files", many_files, 1, "YAML syntax error", 4),
+    Case("20000-files", many_files, 1, "YAML syntax error", 3),
     Case("no-config", no_config, 2, "no vpsec.yaml", where="vpsec.yaml"),
     Case(
         "config-symlink-outside",
@@ -292,7 +294,7 @@ CASES = [
         "outside the workspace",
         where="vpsec.yaml",
     ),
-    Case("config-syntax", config(CONFIG + "rules: [\n"), 2, "YAML syntax error", 5, "vpsec.yaml"),
+    Case("config-syntax", config(CONFIG + "rules: [\n"), 2, "YAML syntax error", 4, "vpsec.yaml"),
     Case("config-list", config("- a\n- b\n"), 2, "expected a mapping", where="vpsec.yaml"),
     Case("config-non-ascii-comment", config(CONFIG + "# café ☕\n"), 0, None, where=None),
     Case("config-not-utf8", config(CONFIG.encode() + b"# \xff\n"), 2, "not UTF-8", 4, "vpsec.yaml"),
