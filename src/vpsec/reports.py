@@ -154,10 +154,10 @@ def _base_data(
     ]
     if public is None:
         return _Data(records, views, waivers, None)
+    # Records and waivers scrubbed of every known name; the views' workspace data (message,
+    # path, record) was scrubbed with the findings, the rest is the catalogue's own text.
     records = public.records(records)
     waivers = cast(list[WaiverView], public.waivers(waivers))
-    # The last line of defence: every string that remains, scrubbed of every known name.
-    views = public.redactor.scrub_tree(views)
     return _Data(records, views, waivers, public.redactor)
 
 

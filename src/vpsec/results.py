@@ -120,8 +120,6 @@ class AuditResult:
     entries: tuple[AuditEntry, ...]
     # The commit audited up to (HEAD), to pin as --since-commit next time; None: no commit.
     head: str | None = None
-    # The commit audited up to (HEAD), to pin as --since-commit next time; None: no commit.
-    head: str | None = None
 
     @property
     def breaches(self) -> tuple[AuditEntry, ...]:
@@ -186,12 +184,12 @@ __all__ = [
     "AuditResult",
     "CommitRef",
     "DiffResult",
+    "FieldChange",
     "LogEntry",
     "LogResult",
-    "FieldChange",
     "RecordChange",
     "RecordRef",
-    "SettingChange",
     "ReportResult",
     "RunResult",
+    "SettingChange",
 ]
