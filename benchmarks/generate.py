@@ -33,8 +33,16 @@ def _example_records() -> list[tuple[Path, str, str, str]]:
     return out
 
 
-def generate(target: Path, records: int) -> int:
-    """Write a workspace of about `records` records into target (replaced); return the count."""
+# Misspelt fields, each one a V002 finding with a suggestion ("did you mean `notes`?").
+_UNKNOWN_FIELDS = ("notse", "reveiw", "sitee", "statuss", "custon", "sourcess")
+
+
+def generate(target: Path, records: int, unknown_fields: int = 0) -> int:
+    """Write a workspace of about `records` records into target (replaced); return the count.
+
+    With unknown_fields, every record but the sites also gets that many misspelt
+    fields: a workspace with many findings per record, for the renderers.
+    """
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -59,7 +67,10 @@ def generate(target: Path, records: int) -> int:
             suffix = f"-s{group}" if kind == "Site" else f"-c{copy}"
             path = target / rel.parent / f"{record_id}{suffix}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(pattern.sub(rename, text), encoding="utf-8")
+            body = pattern.sub(rename, text)
+            if unknown_fields and kind != "Site":
+                body += "".join(f"{name}: x\n" for name in _UNKNOWN_FIELDS[:unknown_fields])
+            path.write_text(body, encoding="utf-8")
             written += 1
     config = (EXAMPLE / "vpsec.yaml").read_text(encoding="utf-8")
     (target / "vpsec.yaml").write_text(pattern.sub(lambda m: f"{m.group(1)}-c0", config))
@@ -70,8 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("target", type=Path)
     parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--unknown-fields", type=int, default=0, help="Misspelt fields per record.")
     args = parser.parse_args()
-    count = generate(args.target, args.records)
+    count = generate(args.target, args.records, args.unknown_fields)
     print(f"{count} records written to {args.target}")
 
 
