@@ -327,29 +327,6 @@ class Repository:
                 "(no branch, tag or commit by that name)"
             ) from None
 
-    def tree_files(self, sha: str, prefix: str) -> Iterator[tuple[str, int, bytes | None]]:
-        """(path relative to prefix, size, content) of each regular file under prefix at sha.
-
-        Content is None for files larger than 64 MB, which are not read. Symbolic
-        links and submodules are left out.
-        """
-        tree = self._repo.commit(sha).tree
-        if prefix:
-            try:
-                tree = tree / prefix.rstrip("/")
-            except KeyError:
-                return
-            if tree.type != "tree":
-                return
-        item: Any
-        for item in tree.traverse():
-            if item.type != "blob" or item.mode & 0o170000 != 0o100000:
-                continue
-            path = str(item.path)
-            rel = path[len(prefix) :] if prefix else path
-            size = int(item.size)
-            yield rel, size, item.data_stream.read() if size <= 64_000_000 else None
-
     def tree_source(self, sha: str, prefix: str, label: str) -> GitTreeSource:
         """The workspace under prefix at commit sha, for vpsec.load.source.open_tree."""
         return GitTreeSource(self, sha, prefix, label)

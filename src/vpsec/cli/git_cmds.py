@@ -26,6 +26,19 @@ def _format(result: type, default: str) -> str:
     return f"{format_help(result).rstrip('.')} (default: {default})."
 
 
+# log and audit for the public: the same withholding as public reports.
+HistoryAudience = Annotated[
+    str,
+    typer.Option(
+        "--audience",
+        metavar="AUDIENCE",
+        help="internal (default), or public: no names, no authors, no restricted, "
+        "invalid or undisclosed records.",
+        show_default=False,
+    ),
+]
+
+
 def register(app: typer.Typer) -> None:
     @app.command(
         epilog=examples(
@@ -125,16 +138,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "text",
         workspace: Workspace = None,
-        audience: Annotated[
-            str,
-            typer.Option(
-                "--audience",
-                metavar="AUDIENCE",
-                help="internal (default), or public: no names, no authors, no restricted, "
-                "invalid or undisclosed records.",
-                show_default=False,
-            ),
-        ] = "internal",
+        audience: HistoryAudience = "internal",
     ) -> None:
         """Show the decision log, from git history.
 
@@ -184,16 +188,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         workspace: Workspace = None,
-        audience: Annotated[
-            str,
-            typer.Option(
-                "--audience",
-                metavar="AUDIENCE",
-                help="internal (default), or public: no names, no authors, no restricted, "
-                "invalid or undisclosed records.",
-                show_default=False,
-            ),
-        ] = "internal",
+        audience: HistoryAudience = "internal",
     ) -> None:
         """Check that no committed decision was changed later.
 
