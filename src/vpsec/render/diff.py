@@ -21,6 +21,7 @@ from vpsec.render.markdown import cap_lines
 from vpsec.render.markdown_text import markdown_code, markdown_message, markdown_text
 from vpsec.render.terminal import terminal_line
 from vpsec.results import DiffResult, FieldChange, RecordRef
+from vpsec.wording import label
 
 # A hidden marker at the top of the comment, so a bot can find and update its own comment.
 MARKER = "<!-- vpsec-diff -->"
@@ -114,7 +115,7 @@ def summarise(ref: RecordRef) -> str:
                 totals[currency] = totals.get(currency, 0.0) + float(amount)
         worth = ", ".join(f"{currency} {total:,.0f}" for currency, total in totals.items())
         recipient = _get(value, "recipient", "unit") or _get(value, "recipient", "authority")
-        parts = [f"{value.get('type', 'transfer')} transfer", what or None]
+        parts = [f"{label(value.get('type')) or 'a'} transfer", what or None]
         line = ": ".join(p for p in parts if p)
         if recipient:
             line += f" to {recipient}"
