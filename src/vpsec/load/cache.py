@@ -33,7 +33,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterator
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from stat import S_ISLNK, S_ISREG
@@ -43,7 +43,7 @@ from vpsec import __version__
 from vpsec.atomic import write_atomic, write_atomic_in
 from vpsec.confine import Missing, Unconfined, open_folder
 from vpsec.errors import OutputError
-from vpsec.load.yamlread import Path_, RawDocument, YamlProblem
+from vpsec.load.yamlread import RawDocument, YamlProblem, count_paths
 
 FORMAT = 1
 CACHE_DIR = Path(".vpsec") / "cache"
@@ -118,30 +118,14 @@ def _user_key() -> bytes | None:
         return None
 
 
-def _paths(value: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every key and item path in value, in the order the loader notes their positions."""
-    if isinstance(value, dict):
-        for key, child in value.items():
-            child_path = (*path, key)
-            yield child_path
-            yield from _paths(child, child_path)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            child_path = (*path, index)
-            yield child_path
-            yield from _paths(child, child_path)
-
-
 def _encode_documents(result: list[RawDocument] | YamlProblem) -> Any:
-    # Positions are stored as a flat [line, column, ...] list in the order of
-    # _paths: the paths can be walked again from the value, and storing them
-    # tripled the cache's size and the memory needed to read it.
+    # Positions are stored as the document keeps them, a flat [line, column, ...]
+    # list in walk_paths order: the paths can be walked again from the value.
     if isinstance(result, YamlProblem):
         return {"problem": [result.message, result.line, result.column]}
     encoded = []
     for doc in result:
-        flat = [number for position in doc.positions.values() for number in position]
-        encoded.append([doc.index, doc.value, doc.line, doc.column, flat])
+        encoded.append([doc.index, doc.value, doc.line, doc.column, doc.marks.tolist()])
     return encoded
 
 
@@ -152,11 +136,9 @@ def _decode_documents(data: Any) -> list[RawDocument] | YamlProblem:
         return YamlProblem(message, line, column)
     documents = []
     for index, value, line, column, flat in data:
-        paths = list(_paths(value))
-        if len(flat) != 2 * len(paths):
+        if len(flat) != 2 * count_paths(value):
             raise ValueError("positions do not match the value")
-        positions = {path: (flat[2 * i], flat[2 * i + 1]) for i, path in enumerate(paths)}
-        documents.append(RawDocument(index, value, line, column, positions))
+        documents.append(RawDocument(index, value, line, column, array("I", flat)))
     return documents
 
 

@@ -243,7 +243,6 @@ def _reference_findings(candidate: _Candidate, known: dict[str, _Candidate]) -> 
             else [(spec.path, value)]
         )
         for loc, target in targets:
-            where = candidate.doc.position(loc)
             name = field_path(loc)
             found = known.get(target)
             if found is None:
@@ -267,7 +266,7 @@ def _reference_findings(candidate: _Candidate, known: dict[str, _Candidate]) -> 
                 "V004",
                 f"{candidate.kind} {candidate.id}: {message}",
                 candidate.path,
-                where,
+                candidate.doc.position(loc),
                 record=candidate.id,
                 kind=candidate.kind,
                 sites=model.site_ids(),
