@@ -74,6 +74,31 @@ def test_one_changed_file_is_seen(tmp_path: Path) -> None:
     assert not any(f.rule == "TRF001" and f.record == "trf-2026-007" for f in after.findings)
 
 
+def _shards(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / CACHE_DIR / "parsed").glob("*.json"))}
+
+
+def test_one_changed_file_rewrites_at_most_two_shards_and_none_when_nothing_changed(
+    tmp_path: Path,
+) -> None:
+    root = _copy_example(tmp_path)
+    _assess(root)
+    before = _shards(root)
+    assert len(before) > 4  # the example's files spread over the sixteen shards
+    _assess(root)  # the run cache answers: the parsed files stay as they were
+    assert _shards(root) == before
+    record = root / "transfers" / "trf-2026-007.yaml"
+    record.write_text(record.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    edited = _assess(root, use_cache=True)
+    after = _shards(root)
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert 1 <= len(changed) <= 2, changed
+    # What was kept answers the next run exactly as a run without the cache.
+    record.write_text(record.read_text(encoding="utf-8") + "# again\n", encoding="utf-8")
+    assert _assess(root) == _assess(root, use_cache=False)
+    assert edited.findings == _assess(root, use_cache=False).findings
+
+
 def test_same_size_edit_within_one_mtime_tick_is_seen(tmp_path: Path) -> None:
     # Racy files: a same-size rewrite right after the cache was written must not be missed.
     root = _copy_example(tmp_path)
@@ -98,7 +123,9 @@ def test_damaged_or_foreign_cache_is_ignored(tmp_path: Path, damage: str) -> Non
     _assess(root)
     folder = root / CACHE_DIR
     (run_file,) = (folder / "runs").glob("*.json")
-    for path in (run_file, folder / "stats.json", folder / "parsed.json"):
+    shards = sorted((folder / "parsed").glob("*.json"))
+    assert shards
+    for path in (run_file, folder / "stats.json", *shards):
         raw = path.read_bytes()
         if damage == "garbage":
             path.write_bytes(b"\x00\xff not a cache")
@@ -216,7 +243,13 @@ def test_positions_that_do_not_fit_are_refused() -> None:
     from vpsec.load.cache import _decode_documents
 
     with pytest.raises(ValueError, match="positions"):
-        _decode_documents([[0, {"a": [1, 2]}, 1, 1, [1, 1]]])
+        _decode_documents([[0, {"a": [1, 2]}, 1, 1, [1, 1, 2]]])
+    with pytest.raises((TypeError, OverflowError)):
+        _decode_documents([[0, {"a": [1, 2]}, 1, 1, [1, -1]]])
+    # Too few: what is missing falls back to the document's own line.
+    (doc,) = _decode_documents([[0, {"a": [1, 2]}, 5, 1, [3, 1]]])
+    assert doc.position(("a",)) == (3, 1)
+    assert doc.position(("a", 1)) == (5, 1)
 
 
 def test_the_signature_is_checked_before_any_json_is_parsed(

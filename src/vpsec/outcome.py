@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from vpsec.collector import paused_gc
 from vpsec.findings import Finding, WaivedFinding
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def _invalid_records(findings: list[Finding]) -> int:
     )
 
 
+@paused_gc()
 def evaluate(opened: OpenWorkspace, rules: RuleSelection | None) -> Outcome:
     """Load and validate the opened workspace; run the rules when a selection is given."""
     loaded = opened.load()

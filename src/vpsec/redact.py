@@ -30,9 +30,7 @@ What `--audience public` does with names, in order:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from vpsec.collector import paused_gc
 from vpsec.models import KINDS
 from vpsec.models.config import Waiver
 from vpsec.models.names import EACH, PersonNameMarker, name_fields, text_fields
@@ -325,24 +324,6 @@ def _phrases(name: str, acronyms: frozenset[str]) -> Iterator[tuple[list[str], b
 
 # A plain-data record or waiver, one of the mappings a report is built from.
 Data = Mapping[str, object]
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused while a public output's data is built.
-
-    Learning 60,000 names allocates hundreds of thousands of small objects
-    that all live until the output is written, so each collection the
-    allocations trigger walks the whole heap and frees nothing: pausing it
-    halves the time. Nothing built here holds a reference cycle.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _model_of(record: Data) -> type[BaseModel] | None:

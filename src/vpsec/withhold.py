@@ -38,12 +38,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from vpsec.collector import paused_gc
 from vpsec.errors import UsageError
 from vpsec.findings import Finding, RunResult, WaivedFinding
 from vpsec.load.discover import WORKSPACE_FILE
 from vpsec.load.validation import validation_finding
 from vpsec.load.yamlread import YamlProblem
-from vpsec.redact import RESTRICTED_RECORD, Redactor, paused_gc, raw_names
+from vpsec.redact import RESTRICTED_RECORD, Redactor, raw_names
 
 if TYPE_CHECKING:
     from vpsec.load.source import OpenWorkspace

@@ -195,6 +195,14 @@ CACHE_ATTACKS: dict[str, tuple[Callable[[Scene], None], str]] = {
         ".vpsec/cache/.gitignore is a symbolic link",
     ),
     "parsed-link": (
+        lambda s: link(s.root / ".vpsec" / "cache" / "parsed" / "0.json", s.victim / "notes.txt"),
+        ".vpsec/cache/parsed/0.json is a symbolic link",
+    ),
+    "parsed-folder-link": (
+        lambda s: link(s.root / ".vpsec" / "cache" / "parsed", s.victim / "runs"),
+        ".vpsec/cache/parsed is a symbolic link",
+    ),
+    "legacy-parsed-link": (
         lambda s: link(s.root / ".vpsec" / "cache" / "parsed.json", s.victim / "notes.txt"),
         ".vpsec/cache/parsed.json is a symbolic link",
     ),

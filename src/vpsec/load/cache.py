@@ -4,8 +4,9 @@ Two layers, so that a re-run with nothing changed costs a walk of the folder
 and one small file, and a re-run with one file changed parses one file:
 
 - files: each record file's parsed documents, keyed by the SHA-256 of its
-  bytes; a (size, mtime, inode) note per path lets an unchanged file skip
-  being read at all.
+  bytes, in sixteen shards by the digest's first hex digit (one changed file
+  rewrites at most two); a (size, mtime, inode) note per path lets an
+  unchanged file skip being read at all.
 - runs: the findings of a validate/assess run, keyed by a hash of everything
   they depend on (vpsec version, command, as-of, selection, vpsec.yaml's
   bytes, every file's digest).
@@ -43,13 +44,17 @@ from vpsec import __version__
 from vpsec.atomic import write_atomic, write_atomic_in
 from vpsec.confine import Missing, Unconfined, open_folder
 from vpsec.errors import OutputError
-from vpsec.load.yamlread import RawDocument, YamlProblem, count_paths
+from vpsec.load.yamlread import RawDocument, YamlProblem
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = Path(".vpsec") / "cache"
 STATS = "stats.json"
 TAG_FILE = "CACHEDIR.TAG"
-PARSED = "parsed.json"
+# Parsed files, in one file per first hex digit of their content's digest: a run
+# that changed one record file rewrites two sixteenths of them, not all 13 MB.
+PARSED = "parsed"
+_SHARD = re.compile(r"[0-9a-f]")
+LEGACY_PARSED = "parsed.json"  # the single file of cache format 1
 RUNS = "runs"  # one file per run key, so a warm run reads only its own
 MAX_RUNS = 8
 # A larger cache file is not read (nor written): its bytes would be read whole before the
@@ -136,8 +141,11 @@ def _decode_documents(data: Any) -> list[RawDocument] | YamlProblem:
         return YamlProblem(message, line, column)
     documents = []
     for index, value, line, column, flat in data:
-        if len(flat) != 2 * count_paths(value):
-            raise ValueError("positions do not match the value")
+        # Not walked against the value here (that cost a third of reading the cache):
+        # the file is signed and was written by this same code; a lookup past the
+        # end falls back to the document's own line.
+        if len(flat) % 2:
+            raise ValueError("positions do not come in (line, column) pairs")
         documents.append(RawDocument(index, value, line, column, array("I", flat)))
     return documents
 
@@ -156,13 +164,13 @@ class Cache:
     root: Path | None
     key: bytes | None = None
     _stats: dict[str, list[Any]] = field(default_factory=dict)
-    # Parsed files are the bulk of the cache: read only when a run needs them.
-    _parsed: dict[str, Any] | None = None
+    # Parsed files are the bulk of the cache: each shard is read only when a run needs it.
+    _parsed: dict[str, dict[str, Any]] = field(default_factory=dict)
     _new_runs: dict[str, Any] = field(default_factory=dict)
     _seen_stats: dict[str, list[Any]] = field(default_factory=dict)
     _seen_parsed: dict[str, Any] = field(default_factory=dict)
     _stats_dirty: bool = False
-    _parsed_dirty: bool = False
+    _new_parsed: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, root: Path, enabled: bool = True) -> Cache:
@@ -253,15 +261,12 @@ class Cache:
         """The cached parse of a file's content, or None."""
         if not self.enabled:
             return None
-        if self._parsed is None:
-            loaded = self._read(PurePath(), PARSED)
-            self._parsed = loaded if isinstance(loaded, dict) else {}
-        data = self._parsed.get(content_digest)
+        data = self._shard(content_digest[:1]).get(content_digest)
         if data is None:
             return None
         try:
             result = _decode_documents(data)
-        except (TypeError, ValueError, KeyError):
+        except (TypeError, ValueError, KeyError, OverflowError):
             return None
         self._seen_parsed[content_digest] = data
         return result
@@ -270,7 +275,38 @@ class Cache:
         """Keep a fresh parse for the next run."""
         if self.enabled:
             self._seen_parsed[content_digest] = _encode_documents(result)
-            self._parsed_dirty = True
+            self._new_parsed.add(content_digest[:1])
+
+    def _shard(self, shard: str) -> dict[str, Any]:
+        if shard not in self._parsed:
+            loaded = (
+                self._read(PurePath(PARSED), f"{shard}.json") if _SHARD.fullmatch(shard) else None
+            )
+            self._parsed[shard] = loaded if isinstance(loaded, dict) else {}
+        return self._parsed[shard]
+
+    def _save_parsed(self, folder: int) -> bool:
+        """Write the shards whose entries changed; whether any was written.
+
+        Called only by a run that parsed something, and so saw every record
+        file: each shard is kept as this run saw it, so the parses of deleted
+        or edited files do not pile up, and a shard no file fell in goes.
+        """
+        seen: dict[str, dict[str, Any]] = {}
+        for content_digest, data in self._seen_parsed.items():
+            seen.setdefault(content_digest[:1], {})[content_digest] = data
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(LEGACY_PARSED, dir_fd=folder)
+        written = False
+        with open_folder(folder, PurePath(PARSED), create=True, shown=CACHE_DIR) as shards:
+            for _, name in _cache_files(shards, PARSED):
+                if name[:-5] not in seen:
+                    os.unlink(name, dir_fd=shards)
+            for shard, entries in seen.items():
+                if shard in self._new_parsed or self._shard(shard).keys() != entries.keys():
+                    self._write(shards, f"{shard}.json", entries, PARSED)
+                    written = True
+        return written
 
     # Runs.
 
@@ -293,27 +329,27 @@ class Cache:
                 # Nothing is written into a cache holding anything but regular files where
                 # vpsec's own go: it is not vpsec's (the checks raise Unconfined).
                 tag = _entry(folder, TAG_FILE)
-                for name in (".gitignore", PARSED, STATS):
+                for name in (".gitignore", LEGACY_PARSED, STATS):
                     _entry(folder, name)
-                with (
-                    contextlib.suppress(Missing),
-                    open_folder(folder, PurePath(RUNS), shown=CACHE_DIR) as runs,
-                ):
-                    _run_files(runs)
+                for sub in (RUNS, PARSED):
+                    with (
+                        contextlib.suppress(Missing),
+                        open_folder(folder, PurePath(sub), shown=CACHE_DIR) as checked,
+                    ):
+                        _cache_files(checked, sub)
                 if tag is None:
                     shown = CACHE_DIR / TAG_FILE
                     write_atomic_in(folder, TAG_FILE, TAG.encode(), shown=shown)
                     # Kept out of git even where the workspace's .gitignore does not say so.
                     write_atomic_in(folder, ".gitignore", b"*\n", shown=CACHE_DIR / ".gitignore")
-                if self._parsed_dirty:
-                    self._write(folder, PARSED, self._seen_parsed)
-                if self._stats_dirty or self._parsed_dirty:
+                write = self._save_parsed(folder) if self._new_parsed else False
+                if self._stats_dirty or write:
                     self._write(folder, STATS, self._seen_stats)
                 if self._new_runs:
                     with open_folder(folder, PurePath(RUNS), create=True, shown=CACHE_DIR) as runs:
                         for key, payload in self._new_runs.items():
                             self._write(runs, f"{key}.json", payload, RUNS)
-                        for _, stale in _run_files(runs)[MAX_RUNS:]:
+                        for _, stale in _cache_files(runs, RUNS)[MAX_RUNS:]:
                             with contextlib.suppress(FileNotFoundError):
                                 os.unlink(stale, dir_fd=runs)
         except Unconfined as problem:
@@ -323,16 +359,18 @@ class Cache:
             return
 
 
-def _run_files(runs: int) -> list[tuple[int, str]]:
-    """(mtime, name) of the run files in runs, newest first; Unconfined if it holds a non-file."""
+def _cache_files(folder: int, sub: str) -> list[tuple[int, str]]:
+    """(mtime, name) of vpsec's files in the cache's folder sub, newest first; Unconfined if it
+    holds anything but regular files."""
+    named = _HEX if sub == RUNS else _SHARD
     found = []
-    with os.scandir(runs) as entries:
+    with os.scandir(folder) as entries:
         for entry in entries:
             info = entry.stat(follow_symlinks=False)
             if not S_ISREG(info.st_mode):
                 # Unlinking a link would be harmless, but a cache holding one is not vpsec's.
-                raise Unconfined(_not_a_file(CACHE_DIR / RUNS / entry.name, info.st_mode))
-            if entry.name.endswith(".json") and _HEX.fullmatch(entry.name[:-5]):
+                raise Unconfined(_not_a_file(CACHE_DIR / sub / entry.name, info.st_mode))
+            if entry.name.endswith(".json") and named.fullmatch(entry.name[:-5]):
                 found.append((info.st_mtime_ns, entry.name))
     found.sort(reverse=True)
     return found

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpsec.collector import paused_gc
 from vpsec.findings import Finding
 from vpsec.load.config import config_from_bytes, load_config
 from vpsec.load.discover import WORKSPACE_FILE, RecordFilter
@@ -90,7 +91,8 @@ class OpenWorkspace:
             from vpsec.load.workspace import parse_scanned
 
             assert self._scan is not None
-            self._documents = parse_scanned(self._scan, self._cache)
+            with paused_gc():
+                self._documents = parse_scanned(self._scan, self._cache)
         return self._documents
 
     def load(self) -> LoadedWorkspace:
@@ -98,7 +100,9 @@ class OpenWorkspace:
         if self._loaded is None:
             from vpsec.load.workspace import build_workspace
 
-            workspace, findings = build_workspace(self.root, self.config, self.documents())
+            documents = self.documents()
+            with paused_gc():
+                workspace, findings = build_workspace(self.root, self.config, documents)
             self._loaded = LoadedWorkspace(
                 workspace, (*self.config_findings, *self._skipped, *findings)
             )
