@@ -19,6 +19,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
@@ -61,6 +62,7 @@ _NUMBER_START = frozenset("+-.0123456789")
 _FLOW_OPENERS_UNCHECKED = 256
 _DEEP_LINE_START = re.compile(r"^[ \t?:-]{128}", re.MULTILINE)
 _SHOWN_CHARS = 60
+_SHARED_TEXT = 40
 
 
 class _CoreSchemaParser(CParser):  # type: ignore[misc]
@@ -223,7 +225,11 @@ class _Builder:
             )
         if type(node) is ScalarNode:
             if node.ctag is _STR:
-                return node.value
+                text: str = node.value
+                # Short texts repeat across records (dates, ids named by other records,
+                # currencies, units): one shared object each, which pickling between
+                # processes keeps shared within a batch.
+                return intern(text) if len(text) <= _SHARED_TEXT else text
             return self.scalar(node)
         if depth > MAX_DEPTH:
             line, column = _mark(node)
@@ -252,7 +258,7 @@ class _Builder:
             if key_node.ctag is _MERGE:
                 line, column = _mark(key_node)
                 raise YamlProblem("merge keys (<<) are not supported in records", line, column)
-            key = str(key_node.value)
+            key = intern(str(key_node.value))
             mark = key_node.start_mark
             if key in out:
                 first = next(k for k, _ in node.value if str(k.value) == key)
