@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vpsec import __version__
 from vpsec.app.options import fail_level
@@ -82,9 +82,11 @@ def _compared(options: DiffOptions) -> tuple[DiffResult, DiffResult]:
                 ) from None
             raise
 
+        parsed: dict[str, Any] = {}  # blob id -> parse, shared by both sides
+
         def side(sha: str, label: str) -> OpenWorkspace:
             try:
-                return open_tree(repo.tree_source(sha, prefix, label), root)
+                return open_tree(repo.tree_source(sha, prefix, label), root, parsed)
             except ConfigError as error:
                 raise ConfigError(f"at {label}: {error}") from None
 

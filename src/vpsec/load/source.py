@@ -149,13 +149,19 @@ def _default_config() -> tuple[WorkspaceConfig, list[Finding], RawDocument]:
     return config, [], RawDocument(0, {}, 1, 1)
 
 
-def open_tree(source: TreeSource, root: Path) -> OpenWorkspace:
+def open_tree(
+    source: TreeSource, root: Path, parsed: dict[str, Parsed] | None = None
+) -> OpenWorkspace:
     """A revision's workspace: only files the filter accepts and the size limit allows are read.
 
     A revision without vpsec.yaml (it predates the workspace) opens as an
     empty workspace with the default settings, so everything in a later
-    revision counts as added.
+    revision counts as added. `parsed` (object id -> parse) is shared by the
+    revisions a command compares: a file unchanged between them is read and
+    parsed once (a diff of two revisions parsed every file twice).
     """
+    if parsed is None:
+        parsed = {}
     entries = sorted(source.entries(), key=lambda entry: entry.rel)
     config_entry = next((e for e in entries if e.rel == WORKSPACE_FILE), None)
     config_bytes: bytes | None = None
@@ -173,7 +179,12 @@ def open_tree(source: TreeSource, root: Path) -> OpenWorkspace:
         if entry.size > max_bytes:
             documents.append((entry.rel, _too_large(entry.size, max_bytes)))
         else:
-            documents.append((entry.rel, _parse(source.read(entry))))
+            if not entry.oid:  # a source that does not know its objects' ids
+                documents.append((entry.rel, _parse(source.read(entry))))
+                continue
+            if entry.oid not in parsed:
+                parsed[entry.oid] = _parse(source.read(entry))
+            documents.append((entry.rel, parsed[entry.oid]))
     return OpenWorkspace(
         root,
         config,
