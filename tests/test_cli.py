@@ -450,3 +450,30 @@ def test_report_over_placeholders_exits_1(
     code, _, err = invoke(capsys, "report", "transfer-register", "-w", str(root))
     assert code == 1
     assert f"the report shows {left} placeholders from `vpsec new` as written" in err
+
+
+def test_a_signal_a_library_turned_into_another_error_still_ends_the_run_as_stopped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pydantic-core turns the Stopped a signal raises while it builds a validator into a
+    SchemaError: the run was still interrupted, not a bug (exit 130, not 2)."""
+    import os
+    import signal
+    import time
+
+    def app(args: list[str], prog_name: str) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises here, as soon as the signal is taken
+        except BaseException as caught:  # as the library does
+            raise RuntimeError(f"Error building validator: {caught!r}") from None
+
+    assert run(app, []) == 130
+    assert capsys.readouterr().err == "vpsec: interrupted\n"
+
+    # And a later run that nobody interrupts reports its bug as a bug.
+    def broken(args: list[str], prog_name: str) -> None:
+        raise RuntimeError("boom")
+
+    assert run(broken, []) == 2
+    assert "internal error: RuntimeError: boom" in capsys.readouterr().err

@@ -30,8 +30,20 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+# The signals that arrived during the run. A library may catch Stopped and raise
+# something else in its place (pydantic-core turns it into a SchemaError when it
+# lands while a model's validator is being built): the run was still stopped.
+_RECEIVED: list[int] = []
+
+
 def _stop(signum: int, _frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
     raise Stopped(signum)
+
+
+def _stopped(signum: int) -> int:
+    _say("interrupted" if signum == signal.SIGINT else "terminated")
+    return 128 + signum
 
 
 @contextmanager
@@ -47,6 +59,7 @@ def _stopping_cleanly(process_ends: bool) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _RECEIVED.clear()
     previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
@@ -66,12 +79,13 @@ def run(app: Any, args: Sequence[str] | None = None, *, process_ends: bool = Fal
         with _stopping_cleanly(process_ends):
             app(args=list(args) if args is not None else None, prog_name="vpsec")
     except Stopped as stop:
-        _say("interrupted" if stop.signum == signal.SIGINT else "terminated")
-        return 128 + stop.signum
+        return _stopped(stop.signum)
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     except VpsecError as error:
+        if _RECEIVED:
+            return _stopped(_RECEIVED[0])
         _say(f"error: {error}")
         return error.exit_code
     except KeyboardInterrupt:
@@ -80,6 +94,8 @@ def run(app: Any, args: Sequence[str] | None = None, *, process_ends: bool = Fal
     except BrokenPipeError:
         return 0
     except Exception as error:  # a bug: say so, and show the traceback only with --debug
+        if _RECEIVED:
+            return _stopped(_RECEIVED[0])
         if STATE.debug:
             raise
         _say(
