@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vpsec import __version__
 from vpsec.app.options import fail_level
@@ -17,6 +17,7 @@ from vpsec.results import AuditEntry, DiffResult, RecordChange, RecordRef
 
 if TYPE_CHECKING:
     from vpsec.gitops import Repository
+    from vpsec.load.source import Parsed
 
 WORKING_TREE = "working tree"
 
@@ -82,7 +83,7 @@ def _compared(options: DiffOptions) -> tuple[DiffResult, DiffResult]:
                 ) from None
             raise
 
-        parsed: dict[str, Any] = {}  # blob id -> parse, shared by both sides
+        parsed: dict[str, Parsed] = {}  # blob id -> parse, shared by both sides
 
         def side(sha: str, label: str) -> OpenWorkspace:
             try:
