@@ -20,7 +20,7 @@ from vpsec.engine import settings_for
 from vpsec.errors import UsageError
 from vpsec.findings import Finding, Severity, WaivedFinding
 from vpsec.load.workspace import LoadedRecord, Workspace
-from vpsec.models import Deployment
+from vpsec.models import KINDS, Deployment
 from vpsec.redact import Redactor
 from vpsec.report_context import (
     DatedRecord,
@@ -270,10 +270,13 @@ def _since_assessment(
     assessment_date = _own_date(found)
     assert assessment_date is not None
     later: list[DatedRecord] = []
-    for record in facts.workspace.records:
+    # The site's own records, from the workspace's index: walking every record of the
+    # workspace for each site made a 10,000-record report quadratic (1.5 s of 7).
+    site_records = (record for kind in KINDS for record in facts.workspace.at_site(site_id, kind))
+    for record in site_records:
         day = _own_date(record)
         shown = by_id.get(record.id)
-        if day is None or shown is None or site_id not in record.model.site_ids():
+        if day is None or shown is None:
             continue
         # No other assessment of the site is dated after the latest, so none shows here.
         if assessment_date < day <= facts.as_of:
